@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { canonicalZone } from '../server/scheduling/index.ts';
+import { openSqlite, startServer } from '../server/index.ts';
+import { createBusiness } from '../server/setup.ts';
+
+const USAGE = `Usage:
+  booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
+  booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
+
+Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
+RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), 0 turns a limit off;
+TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST.`;
+
+const DEFAULT_DB = 'data/booking.db';
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'init') return init(rest);
+  if (command === 'serve') return serveCommand(rest);
+  if (command === undefined || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+async function init(args: string[]) {
+  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' } } });
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  const timezone = values.timezone ? canonicalZone(values.timezone) : null;
+  if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
+  if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
+  const store = await openSqlite(values.db);
+  try {
+    const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode });
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+async function serveCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: {
+    db: { type: 'string', default: DEFAULT_DB },
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+  } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got "${values.port}")`);
+  const running = await startServer({ db: values.db, host: values.host, port });
+  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', url: running.url, db: values.db }) + '\n');
+  const stop = () => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`booking-api: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`booking-api: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './errors.ts';
+export * from './headers.ts';
+export * from './widget.ts';
+export * from './admin.ts';

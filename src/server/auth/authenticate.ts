@@ -1,0 +1,101 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv, Deps, Principal } from '../context.ts';
+import { ApiError } from '../http/errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import type { Bucket } from './ratelimit.ts';
+import { findKeyByToken, parseKeyShape } from './keys.ts';
+import { SessionExpired } from './sessions.ts';
+
+export type CredentialKind = Principal['kind'];
+
+export function bearer(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new ApiError('unauthorized', 'Authorization must be "Bearer <credential>"');
+  return m[1];
+}
+
+/** Applies rate limits and sets the limit headers; throws `rate_limited` with them when exhausted. */
+export async function limit(c: Context<AppEnv>, deps: Deps, hits: { bucket: Bucket; key: string }[]) {
+  const headers = await deps.limits.consume(hits);
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+}
+
+export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: clientIp(c, deps.config.trustProxy) });
+
+/**
+ * Authenticates a secret key or a session token, whichever the route accepts, then applies
+ * that credential's rate limits. A request that fails authentication is counted against its
+ * IP instead, so guessing credentials is limited too.
+ */
+export function requireAuth(deps: Deps, kinds: CredentialKind[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let principal: Principal;
+    try {
+      principal = await authenticate(c, deps, kinds);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'rate_limited')) await limit(c, deps, [ipBucket(c, deps, 'public')]).catch(() => {});
+      throw err;
+    }
+    c.set('principal', principal);
+    await limit(c, deps, principal.kind === 'secret'
+      ? [{ bucket: 'admin', key: principal.keyId }]
+      : [{ bucket: 'widgetMinute', key: principal.sessionId }, { bucket: 'widgetHour', key: principal.sessionId }]);
+    await next();
+  };
+}
+
+const lastTouched = new Map<string, number>();
+/** `last_used_at` to the minute: one write per key per minute per process, not one per request. */
+export async function touchKey(deps: Deps, keyId: string): Promise<void> {
+  const now = deps.now();
+  if (now - (lastTouched.get(keyId) ?? 0) < 60_000) return;
+  lastTouched.set(keyId, now);
+  await deps.store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+}
+
+async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKind[]): Promise<Principal> {
+  const token = bearer(c);
+  if (!token) throw new ApiError('unauthorized', 'Missing credential: send Authorization: Bearer <key or session token>');
+  const origin = c.req.header('origin');
+  const shape = parseKeyShape(token);
+
+  if (shape?.type === 'secret' && origin !== undefined) {
+    c.set('corsOrigin', '');
+    throw new ApiError('secret_key_in_browser', 'Secret keys must never be used from a browser; use a publishable key');
+  }
+  if (shape) {
+    const row = await findKeyByToken(deps.store.db, token);
+    if (!row) throw new ApiError('unauthorized', 'Unknown API key');
+    if (row.status === 'revoked') throw new ApiError('key_revoked', 'This API key has been revoked');
+    if (row.type === 'publishable' || !kinds.includes('secret')) {
+      throw new ApiError('forbidden', row.type === 'publishable'
+        ? 'A publishable key can only create sessions (POST /api/v1/session)'
+        : 'Secret keys cannot call widget routes; use a session token');
+    }
+    await touchKey(deps, row.id);
+    return { kind: 'secret', keyId: row.id, businessId: row.business_id, mode: row.mode };
+  }
+
+  let claims;
+  try {
+    claims = await deps.sessions.verify(token);
+  } catch (err) {
+    // An expired token was still signed by us: let the widget read the code, so it refreshes.
+    if (err instanceof SessionExpired && origin !== undefined && err.origin === origin) c.set('corsOrigin', origin);
+    throw err;
+  }
+  if (origin !== undefined) {
+    if (origin !== claims.origin) {
+      c.set('corsOrigin', '');
+      throw new ApiError('origin_not_allowed', 'This session was issued for another origin');
+    }
+    c.set('corsOrigin', origin);
+  }
+  const key = await deps.store.db.selectFrom('api_keys').select(['status', 'business_id']).where('id', '=', claims.keyId).executeTakeFirst();
+  if (!key || key.business_id !== claims.businessId) throw new ApiError('unauthorized', 'Invalid session token');
+  if (key.status === 'revoked') throw new ApiError('key_revoked', 'The publishable key behind this session has been revoked');
+  if (!kinds.includes('session')) throw new ApiError('forbidden', 'Session tokens cannot call admin routes; use a secret key from your server');
+  return { kind: 'session', keyId: claims.keyId, businessId: claims.businessId, mode: claims.mode, origin: claims.origin, sessionId: claims.sessionId };
+}

@@ -1,0 +1,60 @@
+import type { ApiKey } from '../../contract/index.ts';
+import type { Tx } from '../store/db.ts';
+import type { ApiKeyRow, Mode } from '../store/schema.ts';
+import { hashToken, newId, randomToken } from './tokens.ts';
+
+export type KeyType = 'publishable' | 'secret';
+
+export const keyPrefix = (type: KeyType, mode: Mode) => `${type === 'secret' ? 'sk' : 'pk'}_${mode}_`;
+const KEY_SHAPE = /^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$/;
+
+/** Tells a key from a session token without touching the database. */
+export function parseKeyShape(token: string): { type: KeyType; mode: Mode } | null {
+  const m = KEY_SHAPE.exec(token);
+  if (!m) return null;
+  return { type: m[1] === 'sk' ? 'secret' : 'publishable', mode: m[2] as Mode };
+}
+
+export async function createKey(
+  db: Tx,
+  input: { businessId: string; mode: Mode; type: KeyType; name: string; allowedOrigins: string[]; now: number },
+): Promise<{ row: ApiKeyRow; key: string }> {
+  const key = keyPrefix(input.type, input.mode) + randomToken(24);
+  const row: ApiKeyRow = {
+    id: newId('key'),
+    business_id: input.businessId,
+    mode: input.mode,
+    type: input.type,
+    name: input.name,
+    prefix: keyPrefix(input.type, input.mode),
+    last4: key.slice(-4),
+    key_hash: hashToken(key),
+    allowed_origins: JSON.stringify(input.allowedOrigins),
+    status: 'active',
+    created_at: input.now,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await db.insertInto('api_keys').values(row).execute();
+  return { row, key };
+}
+
+export const findKeyByToken = (db: Tx, token: string) =>
+  db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashToken(token)).executeTakeFirst();
+
+export const allowedOrigins = (row: Pick<ApiKeyRow, 'allowed_origins'>): string[] => JSON.parse(row.allowed_origins);
+
+export function keyOut(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    mode: row.mode,
+    prefix: row.prefix,
+    last4: row.last4,
+    allowed_origins: allowedOrigins(row),
+    status: row.status,
+    created_at: new Date(row.created_at).toISOString(),
+    last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+  };
+}

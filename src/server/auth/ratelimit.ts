@@ -1,0 +1,71 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { H } from '../../contract/index.ts';
+import type { Config } from '../config.ts';
+import { ApiError } from '../http/errors.ts';
+
+export type Bucket = 'session' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public';
+
+export interface RateLimits {
+  /**
+   * Takes one point from each bucket and answers the headers of the tightest of them.
+   * Throws ApiError `rate_limited` (with `Retry-After`) when any bucket is empty.
+   */
+  consume(hits: { bucket: Bucket; key: string }[]): Promise<Record<string, string>>;
+}
+
+/**
+ * Rate limits through rate-limiter-flexible. Its limiters share one interface over many stores
+ * (memory, Redis, PostgreSQL, …), so instances that must share counters swap the store here and
+ * nothing else changes. A limit of 0 is off: no counting, no headers from it.
+ */
+export function rateLimits(limits: Config['limits'], create = memoryLimiter): RateLimits {
+  const spec: Record<Bucket, { points: number; duration: number }> = {
+    session: { points: limits.sessionPerMinute, duration: 60 },
+    widgetMinute: { points: limits.widgetPerMinute, duration: 60 },
+    widgetHour: { points: limits.widgetPerHour, duration: 3600 },
+    admin: { points: limits.adminPerMinute, duration: 60 },
+    public: { points: limits.publicPerMinute, duration: 60 },
+  };
+  const limiters = new Map<Bucket, LimiterLike>();
+  for (const [bucket, s] of Object.entries(spec) as [Bucket, typeof spec.session][]) {
+    if (s.points > 0) limiters.set(bucket, create(bucket, s.points, s.duration));
+  }
+
+  return {
+    async consume(hits) {
+      const results: { points: number; res: RateLimiterRes; blocked: boolean }[] = [];
+      for (const { bucket, key } of hits) {
+        const limiter = limiters.get(bucket);
+        if (!limiter) continue;
+        try {
+          results.push({ points: limiter.points, res: await limiter.consume(key), blocked: false });
+        } catch (rejection) {
+          // The library rejects with its result object when the bucket is empty, or an Error when its store fails.
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          results.push({ points: limiter.points, res: rejection, blocked: true });
+        }
+      }
+      if (results.length === 0) return {};
+      const blocked = results.filter((r) => r.blocked).sort((a, b) => b.res.msBeforeNext - a.res.msBeforeNext);
+      const tightest = blocked[0] ?? [...results].sort((a, b) => a.res.remainingPoints - b.res.remainingPoints)[0]!;
+      const resetMs = Date.now() + tightest.res.msBeforeNext;
+      const headers: Record<string, string> = {
+        [H.limit]: String(tightest.points),
+        [H.remaining]: String(Math.max(0, tightest.res.remainingPoints)),
+        [H.reset]: String(Math.ceil(resetMs / 1000)),
+      };
+      if (blocked.length) {
+        headers[H.retryAfter] = String(Math.max(1, Math.ceil(tightest.res.msBeforeNext / 1000)));
+        throw new ApiError('rate_limited', 'Too many requests; try again in a moment', undefined, headers);
+      }
+      return headers;
+    },
+  };
+}
+
+interface LimiterLike { points: number; consume(key: string): Promise<RateLimiterRes> }
+
+function memoryLimiter(bucket: Bucket, points: number, duration: number): LimiterLike {
+  const limiter = new RateLimiterMemory({ keyPrefix: bucket, points, duration });
+  return { points, consume: (key) => limiter.consume(key, 1) };
+}

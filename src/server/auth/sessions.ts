@@ -1,0 +1,103 @@
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Store } from '../store/db.ts';
+import type { Mode } from '../store/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import { newId, randomToken } from './tokens.ts';
+
+const ALG = 'HS256';
+const ISSUER = 'booking-api';
+const AUDIENCE = 'booking-widget';
+/** A signing key stops signing after this long; it keeps verifying for one token lifetime more. */
+const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
+
+export class SessionExpired extends ApiError {
+  constructor(readonly origin: string | null) {
+    super('session_expired', 'The session has expired; request a new one');
+  }
+}
+
+export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string }
+
+export interface SessionSigner {
+  issue(claims: Omit<SessionClaims, 'sessionId'>): Promise<{ token: string; expiresAt: number }>;
+  /** Throws ApiError `session_expired` or `unauthorized`; never returns unverified claims. */
+  verify(token: string): Promise<SessionClaims>;
+}
+
+/**
+ * Session tokens are JWTs signed with HMAC keys kept in the database, so every API instance on
+ * one database can verify every other's tokens. The `kid` header names the key, which is what
+ * lets keys rotate: new tokens use the newest key, old tokens find theirs by `kid`.
+ */
+export async function sessionSigner(store: Store, opts: { now: () => number; ttlSeconds: number }): Promise<SessionSigner> {
+  const cache = new Map<string, Uint8Array>();
+  const load = async (kid: string) => {
+    const hit = cache.get(kid);
+    if (hit) return hit;
+    const row = await store.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+    if (!row) return undefined;
+    const secret = Buffer.from(row.secret, 'base64url');
+    cache.set(kid, secret);
+    return secret;
+  };
+
+  const current = async (): Promise<{ kid: string; secret: Uint8Array }> => {
+    const newest = await store.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').executeTakeFirst();
+    if (newest && opts.now() - newest.created_at < ROTATE_AFTER_MS) {
+      return { kid: newest.kid, secret: (await load(newest.kid))! };
+    }
+    const row = { kid: newId('sig'), secret: randomToken(32), created_at: opts.now() };
+    await store.db.insertInto('signing_keys').values(row).execute();
+    return { kid: row.kid, secret: Buffer.from(row.secret, 'base64url') };
+  };
+  let active = await current();
+  let activeCheckedAt = opts.now();
+
+  return {
+    async issue(claims) {
+      if (opts.now() - activeCheckedAt > 3600_000) {
+        active = await current();
+        activeCheckedAt = opts.now();
+      }
+      const iat = Math.floor(opts.now() / 1000);
+      const exp = iat + opts.ttlSeconds;
+      const token = await new SignJWT({ bid: claims.businessId, kid_api: claims.keyId, mode: claims.mode, origin: claims.origin })
+        .setProtectedHeader({ alg: ALG, kid: active.kid, typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .setJti(randomToken(12))
+        .sign(active.secret);
+      return { token, expiresAt: exp * 1000 };
+    },
+
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = header.kid ? await load(header.kid) : undefined;
+            if (!key) throw new ApiError('unauthorized', 'Unknown session signing key');
+            return key;
+          },
+          { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(opts.now()), requiredClaims: ['exp', 'iat', 'jti'] },
+        ));
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) {
+          // jose checks the signature before the claims, so an expired token's payload is ours.
+          const origin = (err.payload as { origin?: unknown }).origin;
+          throw new SessionExpired(typeof origin === 'string' ? origin : null);
+        }
+        throw new ApiError('unauthorized', 'Invalid session token');
+      }
+      const { bid, kid_api, mode, origin, jti } = payload as Record<string, unknown>;
+      if (typeof bid !== 'string' || typeof kid_api !== 'string' || (mode !== 'test' && mode !== 'live')
+        || !(origin === null || typeof origin === 'string') || typeof jti !== 'string') {
+        throw new ApiError('unauthorized', 'Invalid session token');
+      }
+      return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 24 random bytes = 192 bits, written as 32 URL-safe characters. */
+export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('base64url');
+
+/** Short opaque ids with a readable prefix (`bk_…`, `svc_…`). */
+export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url')}`;
+
+/**
+ * Keys and tokens carry ≥ 128 random bits, so a fast hash is enough: there is nothing to
+ * brute-force that a slow hash would protect. Lookups go by hash, so no stored value is ever
+ * compared against a guess character by character.
+ */
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage } from 'node:http';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { Store } from './store/db.ts';
+import type { Mode } from './store/schema.ts';
+import type { SessionSigner } from './auth/sessions.ts';
+import type { RateLimits } from './auth/ratelimit.ts';
+
+export type Principal =
+  | { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
+  | { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string };
+
+export interface Deps {
+  store: Store;
+  config: Config;
+  log: Logger;
+  /** Injected so tests can move time; everything that judges "now" reads it. */
+  now: () => number;
+  sessions: SessionSigner;
+  limits: RateLimits;
+}
+
+export interface AppEnv {
+  Bindings: { incoming?: IncomingMessage };
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    /** Set once the request's Origin is known to be allowed; the CORS layer reflects only this. */
+    corsOrigin: string;
+  };
+}

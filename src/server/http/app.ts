@@ -1,0 +1,95 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { API_BASE_PATH, EXPOSED_HEADERS, H, MAX_BODY_BYTES } from '../../contract/index.ts';
+import type { AppEnv, Deps } from '../context.ts';
+import { knownOrigins } from '../auth/origins.ts';
+import { ipBucket, limit } from '../auth/authenticate.ts';
+import { randomToken } from '../auth/tokens.ts';
+import { ApiError, errorResponse } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { sessionRoutes } from '../routes/session.ts';
+import { serviceRoutes } from '../routes/services.ts';
+import { staffRoutes } from '../routes/staff.ts';
+import { availabilityRoutes } from '../routes/availability.ts';
+import { holdRoutes } from '../routes/holds.ts';
+import { bookingRoutes } from '../routes/bookings.ts';
+import { manageRoutes } from '../routes/manage.ts';
+import { apiKeyRoutes } from '../routes/api-keys.ts';
+
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken].join(', ');
+
+/** The whole HTTP app; `deps` carries every outside thing it touches, so tests build their own. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const originKnown = knownOrigins(deps);
+
+  // One JSON log line per request: the route pattern, never the URL (manage tokens ride in queries).
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const id = randomToken(9);
+    c.set('requestId', id);
+    await next();
+    c.header(H.requestId, id);
+    deps.log.info('request', {
+      request_id: id, method: c.req.method, route: c.req.routePath, status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  // CORS: reflect an Origin only once something has vouched for it (the key, the session, or,
+  // for credential-less answers, some active publishable key). Never `*`, never `null`.
+  app.use(`${API_BASE_PATH}/*`, async (c, next) => {
+    const origin = c.req.header('origin');
+    if (c.req.method === 'OPTIONS' && origin !== undefined && c.req.header('access-control-request-method')) {
+      await limit(c, deps, [ipBucket(c, deps, 'public')]);
+      if (!(await originKnown(origin))) throw new ApiError('origin_not_allowed', 'This origin is not allowed');
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+      c.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+      c.header('Access-Control-Max-Age', '600');
+      c.header('Vary', 'Origin');
+      return c.body(null, 204);
+    }
+    await next();
+    c.header('Vary', 'Origin');
+    if (origin === undefined) return;
+    const decided = c.get('corsOrigin');
+    const allow = decided !== undefined ? decided === origin && origin !== '' : await originKnown(origin);
+    if (allow) {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+    }
+  });
+
+  app.use(`${API_BASE_PATH}/*`, bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => { throw new ApiError('payload_too_large', 'Request body is larger than 64 KiB'); },
+  }));
+
+  app.get('/health', async (c) => {
+    await limit(c, deps, [ipBucket(c, deps, 'public')]);
+    return c.json({ status: 'ok' });
+  });
+  const doc = openApiDocument();
+  app.get(`${API_BASE_PATH}/openapi.json`, async (c) => {
+    await limit(c, deps, [ipBucket(c, deps, 'public')]);
+    return c.json(doc);
+  });
+
+  const api = new Hono<AppEnv>();
+  for (const routes of [sessionRoutes, serviceRoutes, staffRoutes, availabilityRoutes, holdRoutes, bookingRoutes, manageRoutes, apiKeyRoutes]) {
+    routes(api, deps);
+  }
+  app.route(API_BASE_PATH, api);
+
+  app.notFound(async (c) => {
+    try {
+      await limit(c, deps, [ipBucket(c, deps, 'public')]);
+    } catch (err) {
+      return errorResponse(err, c, deps.log);
+    }
+    return errorResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c, deps.log);
+  });
+  app.onError((err, c) => errorResponse(err, c, deps.log));
+  return app;
+}

@@ -1,0 +1,15 @@
+/** Public surface of the slot engine; the server imports from here only. */
+export type {
+  AvailabilityQuery,
+  Busy,
+  DateException,
+  DaySlots,
+  ServiceRules,
+  Slot,
+  StaffHours,
+  WallInterval,
+  Weekday,
+  Weekly,
+} from './types.ts';
+export { availability, blockedRange, dayStart, freeStaffAt } from './engine.ts';
+export { canonicalZone, localDate } from './zones.ts';

@@ -1,0 +1,150 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+// Versioned, append-only. Never edit a migration that has shipped; add the next one.
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('businesses')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('last4', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('allowed_origins', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('api_keys_business').on('api_keys').columns(['business_id', 'mode']).execute();
+
+      await db.schema.createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('staff')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('email', 'text')
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('weekly', 'text', (c) => c.notNull())
+        .addColumn('exceptions', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('staff_business').on('staff').columns(['business_id', 'mode']).execute();
+
+      await db.schema.createTable('services')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('duration_minutes', 'integer', (c) => c.notNull())
+        .addColumn('price_amount_minor', 'bigint')
+        .addColumn('price_currency', 'text')
+        .addColumn('buffer_before_minutes', 'integer', (c) => c.notNull())
+        .addColumn('buffer_after_minutes', 'integer', (c) => c.notNull())
+        .addColumn('min_notice_minutes', 'integer', (c) => c.notNull())
+        .addColumn('horizon_days', 'integer', (c) => c.notNull())
+        .addColumn('slot_interval_minutes', 'integer', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('services_business').on('services').columns(['business_id', 'mode']).execute();
+
+      await db.schema.createTable('service_staff')
+        .addColumn('service_id', 'text', (c) => c.notNull().references('services.id'))
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('service_staff_pk', ['service_id', 'staff_id'])
+        .execute();
+
+      await db.schema.createTable('guests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema.createTable('holds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('guest_id', 'text', (c) => c.notNull().references('guests.id'))
+        .addColumn('service_id', 'text', (c) => c.notNull().references('services.id'))
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+        .addColumn('start_ms', 'bigint', (c) => c.notNull())
+        .addColumn('end_ms', 'bigint', (c) => c.notNull())
+        .addColumn('block_start_ms', 'bigint', (c) => c.notNull())
+        .addColumn('block_end_ms', 'bigint', (c) => c.notNull())
+        .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('holds_staff').on('holds').columns(['staff_id', 'block_start_ms']).execute();
+      await db.schema.createIndex('holds_guest').on('holds').columns(['guest_id']).execute();
+
+      await db.schema.createTable('bookings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('service_id', 'text', (c) => c.notNull().references('services.id'))
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+        .addColumn('guest_id', 'text', (c) => c.references('guests.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('start_ms', 'bigint', (c) => c.notNull())
+        .addColumn('end_ms', 'bigint', (c) => c.notNull())
+        .addColumn('block_start_ms', 'bigint', (c) => c.notNull())
+        .addColumn('block_end_ms', 'bigint', (c) => c.notNull())
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('customer_name', 'text', (c) => c.notNull())
+        .addColumn('customer_email', 'text', (c) => c.notNull())
+        .addColumn('customer_phone', 'text')
+        .addColumn('notes', 'text', (c) => c.notNull())
+        .addColumn('manage_token_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('cancelled_at', 'bigint')
+        .addColumn('cancel_reason', 'text')
+        .execute();
+      await db.schema.createIndex('bookings_staff_block').on('bookings').columns(['staff_id', 'status', 'block_start_ms']).execute();
+      await db.schema.createIndex('bookings_business_start').on('bookings').columns(['business_id', 'mode', 'start_ms']).execute();
+      await db.schema.createIndex('bookings_guest').on('bookings').columns(['guest_id']).execute();
+
+      await db.schema.createTable('idempotency_keys')
+        .addColumn('business_id', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('response_body', 'text')
+        .addColumn('response_headers', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_pk', ['business_id', 'mode', 'key'])
+        .execute();
+      await db.schema.createIndex('idempotency_created').on('idempotency_keys').column('created_at').execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

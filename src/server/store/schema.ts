@@ -1,0 +1,64 @@
+import type { Generated } from 'kysely';
+
+// Instants are stored as integer milliseconds since the epoch: overlap checks stay plain
+// comparisons that every engine indexes, and no driver converts zones behind our back.
+
+export type Mode = 'test' | 'live';
+
+export interface BusinessRow { id: string; name: string; timezone: string; created_at: number }
+
+export interface ApiKeyRow {
+  id: string; business_id: string; mode: Mode; type: 'publishable' | 'secret'; name: string;
+  prefix: string; last4: string; key_hash: string; allowed_origins: string; status: 'active' | 'revoked';
+  created_at: number; last_used_at: number | null; revoked_at: number | null;
+}
+
+export interface SigningKeyRow { kid: string; secret: string; created_at: number }
+
+export interface ServiceRow {
+  id: string; business_id: string; mode: Mode; name: string; description: string; duration_minutes: number;
+  price_amount_minor: number | null; price_currency: string | null;
+  buffer_before_minutes: number; buffer_after_minutes: number; min_notice_minutes: number;
+  horizon_days: number; slot_interval_minutes: number; active: number; created_at: number; deleted_at: number | null;
+}
+
+export interface ServiceStaffRow { service_id: string; staff_id: string; position: number }
+
+export interface StaffRow {
+  id: string; business_id: string; mode: Mode; name: string; email: string | null; timezone: string;
+  weekly: string; exceptions: string; created_at: number; deleted_at: number | null;
+}
+
+export interface GuestRow { id: string; business_id: string; mode: Mode; token_hash: string; created_at: number }
+
+export interface HoldRow {
+  id: string; business_id: string; mode: Mode; guest_id: string; service_id: string; staff_id: string;
+  start_ms: number; end_ms: number; block_start_ms: number; block_end_ms: number; expires_ms: number; created_at: number;
+}
+
+export interface BookingRow {
+  id: string; business_id: string; mode: Mode; service_id: string; staff_id: string; guest_id: string | null;
+  status: 'confirmed' | 'cancelled'; start_ms: number; end_ms: number; block_start_ms: number; block_end_ms: number;
+  timezone: string; customer_name: string; customer_email: string; customer_phone: string | null; notes: string;
+  manage_token_hash: string; created_at: number; cancelled_at: number | null; cancel_reason: string | null;
+}
+
+export interface IdempotencyRow {
+  business_id: string; mode: Mode; key: string; request_hash: string; state: 'in_progress' | 'done';
+  status_code: number | null; response_body: string | null; response_headers: string | null; created_at: number;
+}
+
+export interface DB {
+  businesses: BusinessRow;
+  api_keys: ApiKeyRow;
+  signing_keys: SigningKeyRow;
+  services: ServiceRow;
+  service_staff: ServiceStaffRow;
+  staff: StaffRow;
+  guests: GuestRow;
+  holds: HoldRow;
+  bookings: BookingRow;
+  idempotency_keys: IdempotencyRow;
+  // Kysely's own bookkeeping tables are not typed here.
+  _unused?: { id: Generated<number> };
+}

@@ -1,0 +1,76 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ErrorBody } from '../../src/contract/index.ts';
+import { SHOP, booking, idemKey, ok, shop, type Res } from './helpers.ts';
+
+const assertEnvelope = (r: Res, label: string) => {
+  assert.ok(r.status >= 400 && r.status < 500, `${label}: status ${r.status} ${JSON.stringify(r.body)}`);
+  assert.ok(ErrorBody.safeParse(r.body).success, `${label}: not the envelope: ${JSON.stringify(r.body)}`);
+  assert.ok(!/at .*\.ts:\d+|node_modules|Error:/.test(JSON.stringify(r.body)), `${label}: leaks internals`);
+};
+
+describe('bad input', () => {
+  it('answers every malformed booking request with a 4xx envelope and books nothing', async () => {
+    const s = await shop();
+    const good = booking(s.serviceId, '2027-03-01T09:00:00Z');
+    const corpus: [string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }][] = [
+      ['malformed JSON', { rawBody: '{"service_id":', headers: { 'content-type': 'application/json' } }],
+      ['empty body', { rawBody: '' }],
+      ['JSON array', { body: [good] }],
+      ['JSON null', { body: null }],
+      ['text/plain', { rawBody: JSON.stringify(good), headers: { 'content-type': 'text/plain' } }],
+      ['wrong type: start number', { body: { ...good, start: 1234 } }],
+      ['wrong type: customer string', { body: { ...good, customer: 'Ada' } }],
+      ['missing customer', { body: { ...good, customer: undefined } }],
+      ['missing service_id', { body: { ...good, service_id: undefined } }],
+      ['unknown top-level field', { body: { ...good, price: 0 } }],
+      ['unknown nested field', { body: { ...good, customer: { ...good.customer, admin: true } } }],
+      ['huge name', { body: { ...good, customer: { ...good.customer, name: 'x'.repeat(10_000) } } }],
+      ['huge notes', { body: { ...good, notes: 'n'.repeat(5000) } }],
+      ['blank name', { body: { ...good, customer: { ...good.customer, name: '   ' } } }],
+      ['invalid date', { body: { ...good, start: '2027-02-30T09:00:00Z' } }],
+      ['date without time', { body: { ...good, start: '2027-03-01' } }],
+      ['invalid zone', { body: { ...good, timezone: 'Europe/Atlantis' } }],
+      ['offset as zone', { body: { ...good, timezone: '+02:00' } }],
+      ['SQL in service_id', { body: { ...good, service_id: "svc' OR 1=1 --" } }],
+      ['bad phone', { body: { ...good, customer: { ...good.customer, phone: '<script>' } } }],
+      ['over 64 KiB', { body: { ...good, notes: 'x'.repeat(70_000) } }],
+    ];
+    for (const [label, o] of corpus) {
+      const r = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey(), ...o.headers }, ...(o.body !== undefined ? { body: o.body } : {}), ...(o.rawBody !== undefined ? { rawBody: o.rawBody } : {}) });
+      assertEnvelope(r, label);
+      if (label === 'over 64 KiB') assert.equal(r.status, 413);
+      else if (label === 'SQL in service_id') assert.equal(r.status, 400);
+      else assert.equal(r.status, 400, `${label}: ${JSON.stringify(r.body)}`);
+    }
+    assert.equal((await s.h.store.db.selectFrom('bookings').selectAll().execute()).length, 0);
+    assert.equal((await s.h.store.db.selectFrom('services').selectAll().execute()).length, 1, 'no SQL ran');
+  });
+
+  it('stores SQL and HTML in text fields as given and returns them as text', async () => {
+    const s = await shop();
+    const nasty = `Robert'); DROP TABLE bookings;-- <img src=x onerror=alert(1)> \u202Eevil`;
+    const r = await ok(s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T09:00:00Z', { notes: nasty, customer: { name: nasty.slice(0, 200), email: 'bobby@example.com' } }) }), 201);
+    assert.equal(r.booking.notes, nasty);
+    assert.equal((await s.h.store.db.selectFrom('bookings').selectAll().execute()).length, 1);
+  });
+
+  it('answers unknown routes, negative durations and bad queries with the envelope', async () => {
+    const s = await shop();
+    const cases: [string, Res][] = [
+      ['unknown route', await s.h.req('GET', '/nope')],
+      ['unknown method', await s.h.req('PUT', '/session', { body: {} })],
+      ['negative duration', await s.h.req('POST', '/services', { auth: s.sk, body: { name: 'x', duration_minutes: -5 } })],
+      ['fractional duration', await s.h.req('POST', '/services', { auth: s.sk, body: { name: 'x', duration_minutes: 30.5 } })],
+      ['negative price', await s.h.req('POST', '/services', { auth: s.sk, body: { name: 'x', duration_minutes: 30, price: { amount_minor: -1, currency: 'EUR' } } })],
+      ['bad currency', await s.h.req('POST', '/services', { auth: s.sk, body: { name: 'x', duration_minutes: 30, price: { amount_minor: 1, currency: 'euro' } } })],
+      ['unknown query parameter', await s.h.req('GET', `/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-01&timezone=UTC&debug=1`, { auth: s.session })],
+      ['repeated query parameter', await s.h.req('GET', `/availability?service_id=${s.serviceId}&from=2027-03-01&from=2027-03-02&to=2027-03-03&timezone=UTC`, { auth: s.session })],
+      ['bad status filter', await s.h.req('GET', '/bookings?status=all', { auth: s.sk })],
+      ['hold with bad start', await s.h.req('POST', '/holds', { auth: s.session, body: { service_id: s.serviceId, start: 'tomorrow' } })],
+      ['reschedule garbage', await s.h.req('POST', '/bookings/bk_x/reschedule?token=t', { rawBody: 'garbage', headers: { 'content-type': 'application/json' } })],
+    ];
+    for (const [label, r] of cases) assertEnvelope(r, label);
+    assert.equal(cases[0]![1].status, 404);
+  });
+});

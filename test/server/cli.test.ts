@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, initDb, startServerProcess } from './process.ts';
+
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+describe('booking-api', () => {
+  it('init creates the database and prints the business and a secret key as one JSON object', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    try {
+      const db = join(dir, 'nested', 'shop.db');
+      const out = await initDb(db, 'Salon Nord', 'Europe/Kiev');
+      assert.ok(existsSync(db));
+      assert.deepEqual(Object.keys(out).sort(), ['business', 'secret_key']);
+      assert.equal((out.business as any).name, 'Salon Nord');
+      assert.equal((out.business as any).timezone, 'Europe/Kyiv');
+      assert.match(out.secret_key, /^sk_test_/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('init --mode live prints a live key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    try {
+      const r = run('init', '--db', join(dir, 'x.db'), '--name', 'Live', '--timezone', 'UTC', '--mode', 'live');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(JSON.parse(r.stdout).secret_key, /^sk_live_/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('init refuses a missing name, an unknown zone and a bad mode with a message and exit code 2', () => {
+    for (const args of [['--timezone', 'UTC'], ['--name', 'X', '--timezone', 'Mars/Base'], ['--name', 'X', '--timezone', 'UTC', '--mode', 'prod'], ['--bogus']]) {
+      const r = run('init', '--db', join(tmpdir(), 'never.db'), ...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^booking-api: /);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  it('serve answers /health and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    const server = await startServerProcess(join(dir, 'db.sqlite'));
+    try {
+      const res = await fetch(`${server.url}/health`);
+      assert.deepEqual(await res.json(), { status: 'ok' });
+    } finally {
+      await server.stop();
+      assert.equal(server.child.exitCode, 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

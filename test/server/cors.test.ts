@@ -1,0 +1,84 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EXPOSED_HEADERS } from '../../src/contract/index.ts';
+import { SHOP, expectError, ok, shop } from './helpers.ts';
+
+describe('CORS', () => {
+  it('answers an allowed origin with that origin, Vary: Origin and the exposed headers', async () => {
+    const s = await shop();
+    const r = await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('access-control-allow-origin'), SHOP);
+    assert.match(r.headers.get('vary') ?? '', /Origin/);
+    assert.deepEqual(r.headers.get('access-control-expose-headers')?.split(', '), [...EXPOSED_HEADERS]);
+    assert.equal(r.headers.get('access-control-allow-credentials'), null, 'cookies are never used');
+  });
+
+  for (const origin of ['https://shop.example.evil.com', 'http://shop.example.com', 'null', 'https://shop.example.com:8443', 'https://evil.com']) {
+    it(`refuses ${origin} with 403 origin_not_allowed and no Access-Control-Allow-Origin`, async () => {
+      const s = await shop();
+      const r = await s.h.req('POST', '/session', { auth: s.pk, origin });
+      expectError(r, 403, 'origin_not_allowed');
+      assert.equal(r.headers.get('access-control-allow-origin'), null);
+    });
+  }
+
+  it('refuses a session used from another origin than the one it was issued for', async () => {
+    const s = await shop();
+    await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: [SHOP, 'https://other.example.com'] } }), 200);
+    const r = await s.h.req('GET', '/services', { auth: s.session, origin: 'https://other.example.com' });
+    expectError(r, 403, 'origin_not_allowed');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('accepts a session without an Origin header (same-origin GETs and servers send none)', async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.session }), 200);
+  });
+
+  it('lets any origin but null through when the key has an empty allow-list', async () => {
+    const s = await shop();
+    const key = await ok(s.h.req('POST', '/api-keys', { auth: s.sk, body: { name: 'dev', type: 'publishable' } }), 201);
+    const r = await s.h.req('POST', '/session', { auth: key.key, origin: 'http://localhost:5173' });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    expectError(await s.h.req('POST', '/session', { auth: key.key, origin: 'null' }), 403, 'origin_not_allowed');
+  });
+
+  it('answers a preflight from a known origin with 204 and the allowed methods and headers', async () => {
+    const s = await shop();
+    const r = await s.h.req('OPTIONS', '/bookings', { origin: SHOP, headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('access-control-allow-origin'), SHOP);
+    assert.match(r.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
+    assert.match(r.headers.get('access-control-allow-headers') ?? '', /X-Guest-Token/);
+    assert.match(r.headers.get('access-control-allow-methods') ?? '', /POST/);
+  });
+
+  it('refuses a preflight from an origin no key allows', async () => {
+    const s = await shop();
+    const r = await s.h.req('OPTIONS', '/session', { origin: 'https://evil.com', headers: { 'access-control-request-method': 'POST' } });
+    expectError(r, 403, 'origin_not_allowed');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('lets the widget read session_expired and key_revoked so it can react', async () => {
+    const s = await shop();
+    s.h.clock.now += 3601_000;
+    const expired = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
+    expectError(expired, 401, 'session_expired');
+    assert.equal(expired.headers.get('access-control-allow-origin'), SHOP);
+    s.h.clock.now -= 3601_000;
+    await ok(s.h.req('DELETE', `/api-keys/${s.pkId}`, { auth: s.sk }), 200);
+    const revoked = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
+    expectError(revoked, 401, 'key_revoked');
+    assert.equal(revoked.headers.get('access-control-allow-origin'), SHOP);
+  });
+
+  it('never reflects an origin to an admin request from a browser', async () => {
+    const s = await shop();
+    const r = await s.h.req('GET', '/services', { auth: s.sk, origin: SHOP });
+    expectError(r, 403, 'secret_key_in_browser');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+});

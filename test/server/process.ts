@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const BIN = fileURLToPath(new URL('../../bin/booking-api.mjs', import.meta.url));
+
+/** Runs `booking-api init` and returns what it printed. */
+export async function initDb(db: string, name = 'Concurrency Co', timezone = 'UTC'): Promise<{ business: { id: string }; secret_key: string }> {
+  const child = spawn(process.execPath, [BIN, 'init', '--db', db, '--name', name, '--timezone', timezone], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`init failed (${code}): ${err}`);
+  return JSON.parse(out);
+}
+
+export interface ServerProcess { url: string; child: ChildProcess; stop(): Promise<void> }
+
+/** Starts `booking-api serve` on a free port as a real process and waits for its "listening" line. */
+export async function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+    lines.on('line', (line) => {
+      try {
+        const msg = JSON.parse(line);
+        if (msg.msg === 'listening') {
+          clearTimeout(timer);
+          resolve(msg.url);
+        }
+      } catch { /* not a log line */ }
+    });
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}

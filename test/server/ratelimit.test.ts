@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SHOP, expectError, harness, ok, shop } from './helpers.ts';
+
+describe('rate limits', () => {
+  it('refuses the 21st POST /session in a minute from one IP with 429 and Retry-After; another IP is unaffected', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 20 } }));
+    // shop() already made one session from the default IP.
+    for (let i = 2; i <= 20; i++) {
+      const r = await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP });
+      assert.equal(r.status, 201, `request ${i}`);
+      assert.equal(r.headers.get('x-ratelimit-limit'), '20');
+      assert.equal(r.headers.get('x-ratelimit-remaining'), String(20 - i));
+    }
+    const refused = await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP });
+    expectError(refused, 429, 'rate_limited');
+    const retry = Number(refused.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+    assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+    assert.ok(Number(refused.headers.get('x-ratelimit-reset')) > Date.now() / 1000);
+    assert.equal(refused.headers.get('access-control-allow-origin'), SHOP, 'the widget can read the 429 and its Retry-After');
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip: '198.51.100.9' }), 201);
+  });
+
+  it('does not believe X-Forwarded-For without a trusted proxy', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 3 } }));
+    for (let i = 0; i < 2; i++) await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': `10.0.0.${i}` } }), 201);
+    expectError(await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': '10.9.9.9' } }), 429, 'rate_limited');
+  });
+
+  it('counts by the client address a trusted proxy appended when TRUST_PROXY is set', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 2 }, config: { trustProxy: 1 } }));
+    // The proxy's own address is the socket's; the client is the last X-Forwarded-For entry.
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': 'spoofed, 192.0.2.1' } }), 201);
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': '192.0.2.1' } }), 201);
+    expectError(await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': 'other, 192.0.2.1' } }), 429, 'rate_limited');
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': '192.0.2.2' } }), 201);
+  });
+
+  it('limits widget routes per session and reports the tightest limit', async () => {
+    const s = await shop(await harness({ limits: { widgetPerMinute: 5, widgetPerHour: 1000 } }));
+    for (let i = 0; i < 5; i++) {
+      const r = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('x-ratelimit-limit'), '5', 'the minute limit is the tighter one');
+    }
+    expectError(await s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 429, 'rate_limited');
+    const other = await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP }), 201);
+    await ok(s.h.req('GET', '/services', { auth: other.session_token, origin: SHOP }), 200);
+  });
+
+  it('limits admin routes per secret key', async () => {
+    // shop() itself makes six admin calls: two staff, two schedules, a service and a key.
+    const s = await shop(await harness({ limits: { adminPerMinute: 8 } }));
+    await ok(s.h.req('GET', '/staff', { auth: s.sk }), 200);
+    const last = await s.h.req('GET', '/staff', { auth: s.sk });
+    assert.equal(last.headers.get('x-ratelimit-remaining'), '0');
+    expectError(await s.h.req('GET', '/staff', { auth: s.sk }), 429, 'rate_limited');
+  });
+
+  it('puts X-RateLimit headers on answers to unauthenticated requests too', async () => {
+    const s = await shop(await harness({ limits: { publicPerMinute: 50 } }));
+    for (const r of [await s.h.req('GET', '/health'), await s.h.req('GET', '/nope'), await s.h.req('GET', '/staff')]) {
+      assert.equal(r.headers.get('x-ratelimit-limit'), '50');
+      assert.ok(r.headers.get('x-ratelimit-remaining'));
+      assert.ok(r.headers.get('x-ratelimit-reset'));
+    }
+  });
+});
