@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { canonicalZone } from '../server/scheduling/index.ts';
 import { openSqlite, startServer } from '../server/index.ts';
 import { createBusiness } from '../server/setup.ts';
+import { defaultStatic } from '../server/index.ts';
+import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'init') return init(rest);
   if (command === 'serve') return serveCommand(rest);
+  if (command === 'demo') return demoCommand(rest);
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
     return;
@@ -54,6 +57,44 @@ async function serveCommand(args: string[]) {
   const stop = () => {
     running.close().then(() => process.exit(0), () => process.exit(1));
   };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** `npm start`: the demo business on data/demo.db (seeded once), the API, the widget and the demo pages. */
+async function demoCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: {
+    db: { type: 'string', default: 'data/demo.db' },
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+  } });
+  const port = Number(values.port);
+  const origins = [`http://${values.host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`].filter((o, i, a) => a.indexOf(o) === i);
+  let keys: DemoKeys | undefined;
+  const statics = defaultStatic();
+  const running = await startServer({
+    db: values.db, host: values.host, port,
+    onStore: async (store) => {
+      keys = await seedDemo(store, values.db, origins);
+      statics.vars = { PUBLISHABLE_KEY: keys.publishable_key };
+    },
+    static: statics,
+  });
+  const u = running.url;
+  console.log(`
+  Booking widget demo: Studio Lumen (test mode)
+
+    Shop page            ${u}/
+    Theming playground   ${u}/demo/playground.html
+    Strict CSP page      ${u}/demo/strict-csp.html
+    Two widgets          ${u}/demo/two-widgets.html
+    OpenAPI              ${u}/api/v1/openapi.json
+
+    Publishable key      ${keys!.publishable_key}
+    Secret key           ${keys!.secret_key}   (local demo only; never put a secret key in a page)
+    Database             ${values.db}
+`);
+  const stop = () => running.close().then(() => process.exit(0), () => process.exit(1));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

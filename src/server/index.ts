@@ -1,4 +1,7 @@
 import { serve } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { configFromEnv, type Config } from './config.ts';
 import type { Deps } from './context.ts';
@@ -7,6 +10,15 @@ import { jsonLogger, type Logger } from './log.ts';
 import { openSqlite, type Store } from './store/db.ts';
 import { sessionSigner } from './auth/sessions.ts';
 import { rateLimits } from './auth/ratelimit.ts';
+import type { StaticOptions } from './http/static.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The built widget and the demo pages, served beside the API when they exist. */
+export function defaultStatic(vars?: Record<string, string>): StaticOptions {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  return { widgetDir: join(ROOT, 'dist/widget'), demoDir: join(ROOT, 'demo'), version, ...(vars ? { vars } : {}) };
+}
 
 export { createApp } from './http/app.ts';
 export { openSqlite } from './store/db.ts';
@@ -26,10 +38,11 @@ export async function buildDeps(store: Store, opts: { config?: Config; log?: Log
 export interface Running { url: string; close(): Promise<void> }
 
 /** Serves the API on host:port until closed; closing finishes in-flight requests, then the store. */
-export async function startServer(opts: { db: string; host: string; port: number; log?: Logger }): Promise<Running> {
+export async function startServer(opts: { db: string; host: string; port: number; log?: Logger; static?: StaticOptions; onStore?: (store: Store) => Promise<void> }): Promise<Running> {
   const store = await openSqlite(opts.db);
+  await opts.onStore?.(store);
   const deps = await buildDeps(store, { log: opts.log });
-  const app = createApp(deps);
+  const app = createApp(deps, { static: opts.static ?? defaultStatic() });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', reject);

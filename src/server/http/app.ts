@@ -7,6 +7,7 @@ import { ipBucket, limit } from '../auth/authenticate.ts';
 import { randomToken } from '../auth/tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { staticRoutes, type StaticOptions } from './static.ts';
 import { sessionRoutes } from '../routes/session.ts';
 import { serviceRoutes } from '../routes/services.ts';
 import { staffRoutes } from '../routes/staff.ts';
@@ -19,7 +20,7 @@ import { apiKeyRoutes } from '../routes/api-keys.ts';
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken].join(', ');
 
 /** The whole HTTP app; `deps` carries every outside thing it touches, so tests build their own. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+export function createApp(deps: Deps, opts: { static?: StaticOptions } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const originKnown = knownOrigins(deps);
 
@@ -81,6 +82,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     routes(api, deps);
   }
   app.route(API_BASE_PATH, api);
+  if (opts.static) staticRoutes(app, opts.static);
 
   app.notFound(async (c) => {
     try {

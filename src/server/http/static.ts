@@ -1,0 +1,51 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import type { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from './errors.ts';
+
+export interface StaticOptions {
+  /** The built widget (dist/widget): widget.js and its chunks. */
+  widgetDir: string;
+  /** Merchant demo pages; `{{NAME}}` placeholders are filled from `vars`. */
+  demoDir?: string;
+  vars?: Record<string, string>;
+  version: string;
+}
+
+const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', png: 'image/png', svg: 'image/svg+xml', json: 'application/json' };
+
+/**
+ * Serves the widget as a merchant loads it: `/widget.js` briefly cached (it moves with releases),
+ * `/v/<version>/widget.js` and hashed chunks cached for a year, all compressed.
+ */
+export function staticRoutes(app: Hono<AppEnv>, opts: StaticOptions) {
+  const file = (dir: string, rel: string) => {
+    const path = normalize(join(dir, rel));
+    if (!path.startsWith(normalize(dir) + sep) || !existsSync(path)) throw new ApiError('not_found', 'Not found');
+    return readFileSync(path);
+  };
+  const send = (body: Buffer | string, ext: string, cache: string) =>
+    new Response(typeof body === 'string' ? body : new Uint8Array(body), { headers: { 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' } });
+  const YEAR = 'public, max-age=31536000, immutable';
+
+  app.use('*', compress());
+  app.get('/widget.js', () => send(file(opts.widgetDir, 'widget.js'), 'js', 'public, max-age=300'));
+  app.get(`/v/${opts.version}/widget.js`, () => send(file(opts.widgetDir, 'widget.js'), 'js', YEAR));
+  app.get('/chunks/:name{[\\w.-]+\\.js}', (c) => send(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), 'js', YEAR));
+  app.get(`/v/${opts.version}/chunks/:name{[\\w.-]+\\.js}`, (c) => send(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), 'js', YEAR));
+  const { demoDir } = opts;
+  if (!demoDir) return;
+  const page = (name: string) => {
+    let html = file(demoDir, name).toString('utf8');
+    for (const [k, v] of Object.entries(opts.vars ?? {})) html = html.replaceAll(`{{${k}}}`, v);
+    return html;
+  };
+  app.get('/', () => send(page('index.html'), 'html', 'no-cache'));
+  app.get('/demo/:name{[\\w-]+\\.(html|css|js)}', (c) => {
+    const name = c.req.param('name');
+    const ext = name.split('.').pop()!;
+    return send(ext === 'html' ? page(name) : file(demoDir, name), ext, 'no-cache');
+  });
+}
