@@ -377,9 +377,8 @@ export class BookingWidget extends LitElement {
 
   /** Going back from the details releases the hold, so the time is free for others again. */
   backToTimes() {
-    const hold = this.hold;
+    if (this.hold && this.holdLeft() > 0) this.api?.release(this.hold.id).catch(() => {});
     this.hold = undefined;
-    if (hold && this.holdLeft() > 0) this.api?.release(hold.id).catch(() => {});
     this.notice = undefined;
     this.go('time');
     this.loadMonth();

@@ -1,28 +1,39 @@
+/** What this page wrote, for when localStorage refuses (private modes, full quotas, blocked storage). */
+const memory = new Map<string, string>();
+
 /**
- * localStorage that never throws: private modes, full quotas and blocked storage all read as
- * "nothing stored", and the widget carries on without resume instead of failing.
+ * localStorage that never throws. When it refuses, values live in this page's memory instead:
+ * the flow still works (the guest token still ties a hold to its booking), just without resume
+ * across reloads.
  */
 export const store = {
   get<T>(key: string): T | undefined {
+    let raw: string | null | undefined;
     try {
-      const raw = globalThis.localStorage?.getItem(key);
+      raw = globalThis.localStorage?.getItem(key);
+    } catch {
+      raw = memory.get(key);
+    }
+    try {
       return raw ? (JSON.parse(raw) as T) : undefined;
     } catch {
       return undefined;
     }
   },
   set(key: string, value: unknown): void {
+    const raw = JSON.stringify(value);
     try {
-      globalThis.localStorage?.setItem(key, JSON.stringify(value));
+      globalThis.localStorage?.setItem(key, raw);
     } catch {
-      /* storage unavailable: keep going in memory */
+      memory.set(key, raw);
     }
   },
   remove(key: string): void {
+    memory.delete(key);
     try {
       globalThis.localStorage?.removeItem(key);
     } catch {
-      /* as above */
+      /* nothing stored there */
     }
   },
 };

@@ -112,7 +112,11 @@ export class BwCalendar extends LitElement {
     e.preventDefault();
     if ((this.min && next < this.min) || (this.max && next > this.max)) return;
     this.focusDate = next;
-    if (monthOf(next) !== this.month) this.dispatchEvent(new CustomEvent('bw-month', { detail: monthOf(next) }));
+    if (monthOf(next) !== this.month) {
+      // Show the new month at once; the host loads its free days and passes the same month back.
+      this.month = monthOf(next);
+      this.dispatchEvent(new CustomEvent('bw-month', { detail: this.month }));
+    }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[tabindex="0"]')?.focus();
   }

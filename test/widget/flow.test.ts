@@ -1,0 +1,220 @@
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { BookingWidgetEvent } from '../../src/widget/index.ts';
+import { $, $$, adminBookings, apiFixture, fillDetails, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+
+/** The element focused inside shadow roots. */
+function deepActive(): Element | null {
+  let a = document.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  return a;
+}
+
+async function tabTo(match: (el: Element) => boolean, max = 40) {
+  for (let i = 0; i < max; i++) {
+    await sendKeys({ press: 'Tab' });
+    const a = deepActive();
+    if (a && match(a)) return a;
+  }
+  throw new Error(`never reached the element; stuck on ${deepActive()?.outerHTML.slice(0, 120)}`);
+}
+
+describe('<booking-widget> booking flow against the real API', () => {
+  beforeEach(resetWorld);
+
+  it('should book with the mouse from service to confirmation, and the merchant sees the booking', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    expect($(el, '[part~="hold"]')!.textContent).to.match(/10:00|9:5\d/);
+    await fillDetails(el);
+    const booked = oneEvent(el, 'bw-booked') as Promise<BookingWidgetEvent<'bw-booked'>>;
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    const { detail } = await booked;
+    await untilStep(el, 'done');
+    expect(detail.booking.customer.email).to.equal('ada@example.com');
+    expect($(el, 'h2')!.textContent).to.equal('You are booked');
+    const ics = $<HTMLAnchorElement>(el, 'a[download]')!;
+    expect(ics.getAttribute('download')).to.equal('booking.ics');
+    const text = await (await fetch(ics.href)).text();
+    expect(text).to.contain(`UID:${detail.booking.id}@booking-widget`).and.contain('DTSTAMP:');
+    const { data } = await adminBookings();
+    expect(data.map((b) => b.id)).to.include(detail.booking.id);
+  });
+
+  it('should book with the keyboard alone', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    await tabTo((a) => a.classList.contains('service'));
+    await sendKeys({ press: 'Enter' });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0, 'free days');
+    await tabTo((a) => a.getAttribute('tabindex') === '0' && a.hasAttribute('data-date'));
+    await sendKeys({ press: 'Enter' });
+    await untilStep(el, 'time');
+    await tabTo((a) => a.getAttribute('part')?.includes('slot') ?? false);
+    await sendKeys({ press: 'Enter' });
+    await untilStep(el, 'details');
+    await tabTo((a) => a.id === 'bw-name');
+    await sendKeys({ type: 'Grace Hopper' });
+    await tabTo((a) => a.id === 'bw-email');
+    await sendKeys({ type: 'grace@example.com' });
+    const booked = oneEvent(el, 'bw-booked');
+    await tabTo((a) => a.getAttribute('type') === 'submit');
+    await sendKeys({ press: 'Enter' });
+    await booked;
+    await untilStep(el, 'done');
+    expect(deepActive()?.tagName).to.equal('H2', 'focus moves to the new step heading');
+  });
+
+  it('should move the calendar focus with arrows, Home/End and PageUp/PageDown', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0, 'free days');
+    const cal = $(el, 'bw-calendar')!;
+    const active = () => cal.shadowRoot!.querySelector('[tabindex="0"]')!.getAttribute('data-date')!;
+    (cal.shadowRoot!.querySelector('[tabindex="0"]') as HTMLElement).focus();
+    const start = active();
+    const plus = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    await sendKeys({ press: 'ArrowDown' });
+    expect(active()).to.equal(plus(start, 7));
+    await sendKeys({ press: 'ArrowRight' });
+    expect(active()).to.equal(plus(start, 8));
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowUp' });
+    expect(active()).to.equal(start);
+    await sendKeys({ press: 'End' });
+    const end = active();
+    await sendKeys({ press: 'Home' });
+    expect(Date.parse(end) - Date.parse(active())).to.equal(6 * 86_400_000);
+    const before = active();
+    await sendKeys({ press: 'PageDown' });
+    await waitUntil(() => active().slice(0, 7) !== before.slice(0, 7), 'next month');
+    expect(active().slice(8)).to.equal(before.slice(8) > '28' ? active().slice(8) : before.slice(8));
+    expect(deepActive()?.getAttribute('data-date')).to.equal(active(), 'focus follows the roving tabindex');
+  });
+
+  it('should render merchant and customer text as text, never as HTML', async () => {
+    const f = await apiFixture({ serviceName: '<img src=x onerror="window.__pwned=1">Cut', description: '<script>window.__pwned=1</script>' });
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    expect($(el, '.service .name')!.textContent).to.equal('<img src=x onerror="window.__pwned=1">Cut');
+    expect($(el, '.service img')).to.equal(null);
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('should let the page veto a booking through the cancelable bw-before-book event', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    await fillDetails(el);
+    el.addEventListener('bw-before-book', (e) => e.preventDefault(), { once: true });
+    const before = oneEvent(el, 'bw-before-book') as Promise<BookingWidgetEvent<'bw-before-book'>>;
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    const { detail } = await before;
+    expect(detail.request.customer.name).to.equal('Ada Lovelace');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(requests(/\/bookings$/, 'POST')).to.have.length(0);
+    expect(el.step).to.equal('details');
+  });
+
+  it('should fire ready, step-change, hold and booked with their documented details', async () => {
+    const f = await apiFixture();
+    const seen: { type: string; detail: any; bubbles: boolean; composed: boolean }[] = [];
+    for (const type of ['bw-ready', 'bw-step-change', 'bw-hold', 'bw-booked']) {
+      document.addEventListener(type, (e) => seen.push({ type, detail: (e as CustomEvent).detail, bubbles: e.bubbles, composed: e.composed }));
+    }
+    const el = await mount(f);
+    await toDetails(el);
+    await fillDetails(el);
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    await untilStep(el, 'done');
+    const of = (t: string) => seen.filter((s) => s.type === t);
+    expect(of('bw-ready')[0]!.detail.business.name).to.equal('Widget Test Salon');
+    expect(of('bw-step-change').map((s) => s.detail.step)).to.include.members(['services', 'date', 'time', 'details', 'done']);
+    expect(of('bw-hold')[0]!.detail.hold.service_id).to.equal(f.serviceId);
+    expect(of('bw-booked')[0]!.detail.booking.status).to.equal('confirmed');
+    expect(seen.every((s) => s.bubbles && s.composed)).to.equal(true);
+  });
+
+  it('should show field errors from the contract as the customer types and on submit', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    await el.updateComplete;
+    expect($(el, '#bw-name')!.getAttribute('aria-invalid')).to.equal('true');
+    expect($(el, '#bw-email-err')!.textContent).to.equal('Required');
+    const email = $<HTMLInputElement>(el, '#bw-email')!;
+    email.value = 'nope';
+    email.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    expect($(el, '#bw-email-err')!.textContent).to.equal('Enter a valid email address');
+    expect(requests(/\/bookings$/, 'POST')).to.have.length(0);
+  });
+});
+
+describe('<booking-widget> holds and resume', () => {
+  beforeEach(resetWorld);
+
+  it('should resume at the details step with the same hold after a reload', async () => {
+    const f = await apiFixture();
+    const first = await mount(f);
+    await toDetails(first);
+    const hold = first.hold!;
+    first.remove();
+    const { Session } = await import('../../src/widget/session.ts');
+    Session.reset(); // a reload: nothing in memory, everything in storage
+    const sessions = requests(/\/session$/).length;
+    const again = await mount(f);
+    await untilStep(again, 'details');
+    expect(again.hold!.id).to.equal(hold.id);
+    expect(requests(/\/session$/).length).to.equal(sessions, 'the stored session is reused');
+  });
+
+  it('should release the hold when the customer goes back', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    const id = el.hold!.id;
+    $<HTMLButtonElement>(el, 'button.back')!.click();
+    await untilStep(el, 'time');
+    await waitUntil(() => requests(new RegExp(`/holds/${id}$`), 'DELETE').length === 1, 'DELETE hold');
+  });
+
+  it('should still book when storage throws, without resume', async () => {
+    const f = await apiFixture();
+    const proto = Storage.prototype;
+    const saved = { getItem: proto.getItem, setItem: proto.setItem, removeItem: proto.removeItem };
+    const boom = () => { throw new DOMException('denied', 'SecurityError'); };
+    Object.assign(proto, { getItem: boom, setItem: boom, removeItem: boom });
+    try {
+      const el = await mount(f);
+      await toDetails(el);
+      await fillDetails(el);
+      $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+      await untilStep(el, 'done');
+    } finally {
+      Object.assign(proto, saved);
+    }
+  });
+
+  it('should list the guest’s upcoming bookings after a reload and open manage from them', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    await fillDetails(el);
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    await untilStep(el, 'done');
+    el.remove();
+    (await import('../../src/widget/session.ts')).Session.reset();
+    const again = await mount(f);
+    await untilStep(again, 'services');
+    await waitUntil(() => again.mine.length === 1, 'upcoming bookings');
+    await again.updateComplete;
+    $$(again, 'li.row button')[0]!.click();
+    await untilStep(again, 'manage');
+  });
+});

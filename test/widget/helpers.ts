@@ -1,0 +1,84 @@
+import { executeServerCommand } from '@web/test-runner-commands';
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/widget/index.ts';
+import type { BookingWidget } from '../../src/widget/booking-widget.ts';
+import { Session } from '../../src/widget/session.ts';
+import { clock } from '../../src/widget/storage.ts';
+
+export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId: string; staffId: string }
+
+/** A fresh staff member, service and publishable key on the real API server of this test run. */
+export const apiFixture = (payload: { serviceName?: string; description?: string } = {}) =>
+  executeServerCommand<Fixture, typeof payload>('api-fixture', payload);
+export const revokeKey = (keyId: string) => executeServerCommand('api-revoke', { keyId });
+export const adminBookings = () => executeServerCommand<{ data: { id: string; start: string; customer: { email: string } }[] }>('api-bookings');
+
+/** Every request the page makes, as seen by window.fetch (method, URL, headers). */
+export interface Seen { method: string; url: string; headers: Headers; body: string | null }
+let seen: Seen[] = [];
+type Intercept = (req: Seen, real: () => Promise<Response>) => Promise<Response>;
+let intercept: Intercept | undefined;
+const realFetch = window.fetch.bind(window);
+window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
+  const req: Seen = { method: (init.method ?? 'GET').toUpperCase(), url: String(input), headers: new Headers(init.headers), body: (init.body as string) ?? null };
+  seen.push(req);
+  const real = () => realFetch(input, init);
+  return intercept ? intercept(req, real) : real();
+};
+
+export const requests = (pattern: RegExp, method?: string) => seen.filter((r) => pattern.test(r.url) && (!method || r.method === method));
+export const onFetch = (fn: Intercept | undefined) => (intercept = fn);
+
+/** A clean page state between tests: no stored sessions, tokens, flows or fakes. */
+export function resetWorld() {
+  Session.reset();
+  localStorage.clear();
+  seen = [];
+  intercept = undefined;
+  Object.assign(clock, { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => window.setTimeout(fn, ms), clearTimeout: (id: unknown) => window.clearTimeout(id as number) });
+}
+
+export async function mount(f: Fixture, attrs: Record<string, string> = {}): Promise<BookingWidget> {
+  const el = await fixture<BookingWidget>(html`<booking-widget publishable-key=${f.pk} api-base=${f.apiBase} locale=${attrs.locale ?? 'en'} timezone=${attrs.timezone ?? 'Europe/Berlin'}
+      theme=${attrs.theme ?? 'light'} service=${attrs.service ?? ''}><a href="https://example.com/book">Book by phone</a></booking-widget>`);
+  return el;
+}
+
+export const $ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => el.shadowRoot!.querySelector<T>(sel);
+export const $$ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => [...el.shadowRoot!.querySelectorAll<T>(sel)];
+
+export async function untilStep(el: BookingWidget, step: string) {
+  await waitUntil(() => el.step === step, `step ${step} (now ${el.step}, notice: ${el.notice?.text})`, { timeout: 10_000 });
+  await el.updateComplete;
+}
+
+/** The calendar's free days, once loaded. */
+export async function freeDays(el: BookingWidget): Promise<HTMLButtonElement[]> {
+  await waitUntil(() => (el.shadowRoot!.querySelector('bw-calendar')?.shadowRoot?.querySelectorAll('button.free').length ?? 0) > 0, 'free days', { timeout: 10_000 });
+  return [...el.shadowRoot!.querySelector('bw-calendar')!.shadowRoot!.querySelectorAll<HTMLButtonElement>('button.free')];
+}
+
+/** Click through service → date → first time; resolves on the details step with a hold. */
+export async function toDetails(el: BookingWidget) {
+  if (el.step !== 'date') {
+    await untilStep(el, 'services');
+    $(el, 'button.service')!.click();
+  }
+  await untilStep(el, 'date');
+  (await freeDays(el))[0]!.click();
+  await untilStep(el, 'time');
+  await waitUntil(() => $$(el, '.times button').length > 0, 'times');
+  $$(el, '.times button')[0]!.click();
+  await untilStep(el, 'details');
+}
+
+export async function fillDetails(el: BookingWidget, v = { name: 'Ada Lovelace', email: 'ada@example.com' }) {
+  const set = (id: string, value: string) => {
+    const input = $<HTMLInputElement>(el, id)!;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  };
+  set('#bw-name', v.name);
+  set('#bw-email', v.email);
+  await el.updateComplete;
+}

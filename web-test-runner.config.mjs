@@ -1,0 +1,85 @@
+// Browser tests: real Chromium (Debian's), TypeScript through esbuild, and a real API server
+// (`booking-api serve` on a temporary database) that tests reach through fixture commands.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+const BIN = new URL('./bin/booking-api.mjs', import.meta.url).pathname;
+const ALL_DAY = [['00:00', '24:00']];
+
+function apiPlugin() {
+  let server, dir, db, sk, base, counter = 0;
+  const run = (args) => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`booking-api ${args[0]} exited ${code}`))));
+  });
+  const admin = async (method, path, body, key = sk) => {
+    const res = await fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? null : res.json();
+  };
+  return {
+    name: 'booking-api',
+    async serverStart() {
+      dir = mkdtempSync(join(tmpdir(), 'bw-wtr-'));
+      db = join(dir, 'api.db');
+      sk = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
+      server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0' },
+      });
+      base = await new Promise((resolve, reject) => {
+        server.once('exit', (code) => reject(new Error(`API server exited ${code}`)));
+        createInterface({ input: server.stdout }).on('line', (line) => {
+          try { const m = JSON.parse(line); if (m.msg === 'listening') resolve(m.url); } catch { /* request logs */ }
+        });
+      });
+    },
+    async serverStop() {
+      server?.kill('SIGTERM');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    /** Commands the tests call with executeServerCommand: fixtures made with the secret key, in Node. */
+    async executeCommand({ command, payload }) {
+      if (command === 'api-fixture') {
+        // A business of its own per fixture, so tests never see each other's services or bookings.
+        const n = ++counter;
+        const own = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
+        const staff = await admin('POST', '/staff', { name: `Stylist ${n}` }, own);
+        await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY } }, own);
+        const service = await admin('POST', '/services', { name: payload?.serviceName ?? `Haircut ${n}`, description: payload?.description ?? 'Wash, cut and style.', duration_minutes: 60, slot_interval_minutes: 60, price: { amount_minor: 4500, currency: 'EUR' }, staff_ids: [staff.id], min_notice_minutes: 0 }, own);
+        const key = await admin('POST', '/api-keys', { name: `widget test ${n}`, type: 'publishable' }, own);
+        sk = own;
+        return { apiBase: base, pk: key.key, keyId: key.id, serviceId: service.id, staffId: staff.id };
+      }
+      // These act on the business of the latest fixture.
+      if (command === 'api-revoke') return admin('DELETE', `/api-keys/${payload.keyId}`);
+      if (command === 'api-bookings') return admin('GET', '/bookings');
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: ['test/widget/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 240_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), apiPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+};
