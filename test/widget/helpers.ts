@@ -11,7 +11,7 @@ export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId
 export const apiFixture = (payload: { serviceName?: string; description?: string } = {}) =>
   executeServerCommand<Fixture, typeof payload>('api-fixture', payload);
 export const revokeKey = (keyId: string) => executeServerCommand('api-revoke', { keyId });
-export const adminBookings = () => executeServerCommand<{ data: { id: string; start: string; customer: { email: string } }[] }>('api-bookings');
+export const adminBookings = () => executeServerCommand<{ data: { id: string; start: string; customer: { email: string } }[] }, undefined>('api-bookings');
 
 /** Every request the page makes, as seen by window.fetch (method, URL, headers). */
 export interface Seen { method: string; url: string; headers: Headers; body: string | null }
