@@ -133,6 +133,7 @@ export class BookingWidget extends LitElement {
   private idempotencyKey: string | undefined;
   private ticker: unknown;
   private interacted = false;
+  private started = false;
   private messagesFor = '';
 
   constructor() {
@@ -177,7 +178,10 @@ export class BookingWidget extends LitElement {
 
   protected override updated(changed: PropertyValues<this>) {
     if (changed.has('locale') || this.messagesFor === '') this.loadLocale();
-    if (changed.has('publishableKey') || changed.has('apiBase')) this.start();
+    if (!this.started || changed.has('publishableKey') || changed.has('apiBase')) {
+      this.started = true;
+      this.start();
+    }
     else if (changed.has('service') && this.services) this.openService(this.service);
     else if ((changed.has('timezone') || changed.has('staff')) && this.current && this.month) this.loadMonth();
   }
