@@ -581,8 +581,9 @@ export class BookingWidget extends LitElement {
   }
 
   protected override render() {
+    // The attributes override the internal tokens on the frame, which everything inside inherits.
     // styleMap writes through CSSOM, which a strict style-src policy allows (a style attribute it would not).
-    const style = { '--bw-accent': this.accent || undefined, '--bw-radius': this.radius || undefined };
+    const style = { '--_accent': this.accent || undefined, '--_radius': this.radius || undefined };
     return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$} style=${styleMap(style)}>
       <p class="sr" role="status" aria-live="polite">${this.announce}</p>
       ${views.render(this)}

@@ -4,7 +4,7 @@ import { css } from 'lit';
  * Three layers: `--bw-*` tokens with defaults (set them on the element or any ancestor), dark
  * mode as a token override plus `color-scheme`, and stable `part` names for everything else.
  */
-export const styles = css`
+export const tokens = css`
   :host {
     --_accent: var(--bw-accent, #4f46e5);
     --_accent-fg: var(--bw-accent-foreground, #fff);
@@ -50,6 +50,10 @@ export const styles = css`
     }
   }
   :host([density='compact']) { --_space: var(--bw-space, 8px); }
+`;
+
+/** Shared element styles; inner elements take these without the tokens, which they inherit. */
+export const base = css`
   * { box-sizing: border-box; }
   .root { background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_space) * 1.5); }
   h2 { font-size: 1.15em; margin: 0 0 var(--_space); outline: none; }
@@ -94,3 +98,5 @@ export const styles = css`
     button:focus-visible, [tabindex]:focus-visible { outline: 2px solid Highlight; }
   }
 `;
+
+export const styles = [tokens, base];

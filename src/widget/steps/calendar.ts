@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { addDays, addMonths, firstOfMonth, fmt, isoWeekday, lastOfMonth, monthOf } from '../dates.ts';
 import type { Messages } from '../i18n/en.ts';
-import { styles } from '../styles.ts';
+import { base } from '../styles.ts';
 import { calendarStyles } from './calendar.styles.ts';
 
 /**
@@ -9,7 +9,7 @@ import { calendarStyles } from './calendar.styles.ts';
  * PageUp/PageDown move it. Fires `bw-pick-date` and `bw-month` (internal, not composed).
  */
 export class BwCalendar extends LitElement {
-  static override styles = [styles, calendarStyles];
+  static override styles = [base, calendarStyles];
   static override properties = {
     month: {}, free: { attribute: false }, selected: {}, min: {}, max: {}, locale: {}, weekStart: { type: Number },
     messages: { attribute: false }, loading: { type: Boolean }, focusDate: { state: true },

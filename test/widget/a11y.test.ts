@@ -1,0 +1,92 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { $, apiFixture, fillDetails, mount, resetWorld, toDetails, untilStep } from './helpers.ts';
+
+describe('<booking-widget> accessibility', () => {
+  beforeEach(resetWorld);
+
+  for (const theme of ['light', 'dark']) {
+    for (const locale of ['en', 'ar']) {
+      it(`should pass axe in every step (${theme}, ${locale})`, async () => {
+        const f = await apiFixture();
+        const el = await mount(f, { theme, locale });
+        await untilStep(el, 'services');
+        await waitUntil(() => el.msg.dir === (locale === 'ar' ? 'rtl' : 'ltr'), 'messages loaded');
+        await el.updateComplete;
+        await expect(el).to.be.accessible();
+        $<HTMLButtonElement>(el, 'button.service')!.click();
+        await untilStep(el, 'date');
+        await waitUntil(() => el.free.size > 0);
+        await expect(el).to.be.accessible();
+        await toDetails(el);
+        await expect(el).to.be.accessible();
+        $<HTMLButtonElement>(el, 'button[type=submit]')!.click(); // empty form: errors shown
+        await el.updateComplete;
+        await expect(el).to.be.accessible();
+        await fillDetails(el);
+        $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+        await untilStep(el, 'done');
+        await expect(el).to.be.accessible();
+        if (locale === 'ar') expect($(el, '.root')!.getAttribute('dir')).to.equal('rtl');
+      });
+    }
+  }
+
+  it('should give every button a touch target of at least 44 px', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0);
+    const cal = $(el, 'bw-calendar')!.shadowRoot!;
+    for (const b of [...el.shadowRoot!.querySelectorAll('button'), ...cal.querySelectorAll('button')]) {
+      const r = b.getBoundingClientRect();
+      expect(r.height, b.outerHTML.slice(0, 80)).to.be.at.least(44);
+    }
+  });
+
+  it('should announce a placed hold in the live region', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    expect($(el, '[role=status][aria-live=polite]')!.textContent).to.match(/^Held .* for you for 10 minutes\.$/);
+  });
+});
+
+describe('<booking-widget> attributes at run time', () => {
+  beforeEach(resetWorld);
+
+  it('should re-render on theme, accent, locale and service changes', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    const bg = () => getComputedStyle($(el, '.root')!).backgroundColor;
+    const light = bg();
+    el.setAttribute('theme', 'dark');
+    await el.updateComplete;
+    expect(bg()).to.not.equal(light);
+    el.setAttribute('accent', 'rgb(200, 0, 100)');
+    await el.updateComplete;
+    expect(getComputedStyle($(el, 'button.service')!).getPropertyValue('--_accent').trim()).to.equal('rgb(200, 0, 100)');
+    el.setAttribute('locale', 'de');
+    await waitUntil(() => $(el, 'h2')?.textContent === 'Leistung wählen', 'German heading');
+    el.setAttribute('service', f.serviceId);
+    await untilStep(el, 'date');
+    expect($(el, 'h2')!.textContent).to.equal('Datum wählen');
+  });
+
+  it('should format prices with Intl for the locale', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { locale: 'de' });
+    await untilStep(el, 'services');
+    await waitUntil(() => $(el, '[part~="service-price"]')?.textContent?.replace(/\s/g, ' ') === '45,00 €', 'German price');
+  });
+
+  it('should prefill the details form from attributes', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    el.setAttribute('name', 'Kim Park');
+    el.setAttribute('email', 'kim@example.com');
+    await toDetails(el);
+    expect($<HTMLInputElement>(el, '#bw-name')!.value).to.equal('Kim Park');
+    expect($<HTMLInputElement>(el, '#bw-email')!.value).to.equal('kim@example.com');
+  });
+});
