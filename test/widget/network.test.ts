@@ -22,7 +22,8 @@ describe('<booking-widget> network', () => {
     await untilStep(el, 'done');
     const posts = requests(/\/bookings$/, 'POST');
     expect(posts).to.have.length(2);
-    expect(posts[0]!.headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/).and.equal(posts[1]!.headers.get('idempotency-key'));
+    expect(posts[0]!.headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/);
+    expect(posts[1]!.headers.get('idempotency-key')).to.equal(posts[0]!.headers.get('idempotency-key'));
     expect((await adminBookings()).data).to.have.length(1);
   });
 
