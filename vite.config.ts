@@ -9,6 +9,9 @@ export default defineConfig({
     lib: { entry: 'src/widget/index.ts', formats: ['es'], fileName: () => 'widget.js' },
     minify: true,
     rolldownOptions: {
+      // Let the entry export what the lazy chunks share with it, instead of splitting the shared
+      // modules into a third file that the first paint would have to fetch.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         // Vite's library mode leaves whitespace in ES output; minify the chunks themselves.
         minify: true,

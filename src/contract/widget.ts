@@ -1,30 +1,11 @@
 import * as z from 'zod/mini';
-import { CalendarDate, Email, Id, Instant, Money, Name, Phone, TimeZone } from './common.ts';
+import { CalendarDate, Email, Id, Instant, Name, Phone, TimeZone } from './common.ts';
 
 // Requests are strict (unknown fields are refused); responses are open, so that an older widget
-// keeps working when the server learns a new field.
+// keeps working when the server learns a new field. The answers the widget needs for its first
+// paint live in catalog.ts, so its first script carries only those.
 
-export const Business = z.object({ id: z.string(), name: z.string(), timezone: z.string() });
-export type Business = z.infer<typeof Business>;
-
-export const SessionResponse = z.object({
-  session_token: z.string(),
-  expires_at: z.string(),
-  business: Business,
-});
-export type SessionResponse = z.infer<typeof SessionResponse>;
-
-export const StaffRef = z.object({ id: z.string(), name: z.string() });
-export const PublicService = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  duration_minutes: z.number(),
-  price: z.nullable(Money),
-  staff: z.array(StaffRef),
-});
-export type PublicService = z.infer<typeof PublicService>;
-export const ServiceList = z.object({ data: z.array(PublicService) });
+export * from './catalog.ts';
 
 export const AvailabilityQuery = z.strictObject({
   service_id: Id,

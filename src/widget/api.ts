@@ -1,8 +1,5 @@
 import * as z from 'zod/mini';
-import {
-  AvailabilityResponse, BookingCreated, BookingList, BookingResponse, HoldResponse, ServiceList,
-  type BookingRequest,
-} from '../contract/widget.ts';
+import { ServiceList } from '../contract/catalog.ts';
 import { FATAL_CREDENTIAL_CODES } from '../contract/errors.ts';
 import { WidgetApiError, send, type FetchOptions } from './net.ts';
 import type { Session } from './session.ts';
@@ -12,6 +9,8 @@ import { store } from './storage.ts';
  * The widget's one API client. Every answer is parsed with the contract's schemas; a 401
  * `session_expired` refreshes the session and retries once; a dead key stops the session.
  */
+export type CallOptions = FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean };
+
 export class Api {
   constructor(readonly session: Session) {}
 
@@ -20,9 +19,10 @@ export class Api {
     return `bw:guest:${new URL(this.session.apiBase).origin}:${this.session.data?.business.id}`;
   }
 
-  private async call<T extends z.ZodMiniType>(
+  /** One request: auth, guest token, retries and parsing; `schema` null for answers without a body. */
+  async call<T extends z.ZodMiniType>(
     schema: T | null, method: string, path: string,
-    o: FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {},
+    o: CallOptions = {},
   ): Promise<z.infer<T>> {
     const attempt = async (token: string | undefined) => {
       const headers: Record<string, string> = { ...o.headers };
@@ -56,38 +56,5 @@ export class Api {
   services(o?: FetchOptions) {
     return this.call(ServiceList, 'GET', '/services', o);
   }
-
-  availability(q: { service_id: string; from: string; to: string; timezone: string; staff_id?: string | undefined }, o?: FetchOptions) {
-    const qs = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
-    return this.call(AvailabilityResponse, 'GET', `/availability?${qs}`, o);
-  }
-
-  hold(body: { service_id: string; start: string; staff_id?: string | undefined }, o?: FetchOptions) {
-    return this.call(HoldResponse, 'POST', '/holds', { ...o, body });
-  }
-
-  release(holdId: string) {
-    return this.call(null, 'DELETE', `/holds/${encodeURIComponent(holdId)}`);
-  }
-
-  /** The key is made once per booking attempt by the caller and reused by every retry. */
-  book(body: BookingRequest, idempotencyKey: string, o?: FetchOptions) {
-    return this.call(BookingCreated, 'POST', '/bookings', { ...o, body, headers: { 'Idempotency-Key': idempotencyKey } });
-  }
-
-  guestBookings(o?: FetchOptions) {
-    return this.call(BookingList, 'GET', '/guest/bookings', o);
-  }
-
-  booking(id: string, token: string, o?: FetchOptions) {
-    return this.call(BookingResponse, 'GET', `/bookings/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`, { ...o, auth: false });
-  }
-
-  cancel(id: string, token: string) {
-    return this.call(BookingResponse, 'POST', `/bookings/${encodeURIComponent(id)}/cancel?token=${encodeURIComponent(token)}`, { body: {}, auth: false });
-  }
-
-  reschedule(id: string, token: string, start: string, o?: FetchOptions) {
-    return this.call(BookingResponse, 'POST', `/bookings/${encodeURIComponent(id)}/reschedule?token=${encodeURIComponent(token)}`, { ...o, body: { start }, auth: false });
-  }
+  // Every other route is called from the lazily loaded flow (flow/api.ts), with its own schemas.
 }

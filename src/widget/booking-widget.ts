@@ -2,26 +2,22 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Booking, Hold, PublicService } from '../contract/widget.ts';
 import { Api } from './api.ts';
-import { addDays, addMonths, firstOfMonth, lastOfMonth, monthOf, prefers12h, todayIn, weekStartOf } from './dates.ts';
+import { addDays, prefers12h, todayIn, weekStartOf, fmt } from './dates.ts';
 import { fire, type Step } from './events.ts';
 import { en, loadMessages, type Messages } from './i18n/index.ts';
 import { WidgetApiError } from './net.ts';
 import { Session } from './session.ts';
 import { clock, store } from './storage.ts';
 import { styles } from './styles.ts';
-import { validateCustomer, type Values } from './validate.ts';
-import * as views from './steps/views.ts';
-import './steps/calendar.ts';
+import * as views from './views.ts';
 
-/** crypto.randomUUID needs a secure context; a plain-http merchant page still gets a v4 UUID. */
-const uuid = (): string =>
-  crypto.randomUUID?.() ??
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16));
+type Flow = typeof import('./flow/index.ts');
+type Values = { name: string; email: string; phone: string; notes: string };
 
 /** Where the script was loaded from: the API's default origin. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
-interface Saved { step: Step; serviceId: string; date?: string | undefined; slot?: string | undefined; hold?: Hold | undefined; values?: Values | undefined }
+export interface Saved { step: Step; serviceId: string; date?: string | undefined; slot?: string | undefined; hold?: Hold | undefined; values?: Values | undefined }
 
 /**
  * @summary A booking flow in the page: service → date → time → details → confirmation, plus manage.
@@ -70,7 +66,7 @@ export class BookingWidget extends LitElement {
     theme: { reflect: true }, accent: {}, radius: {}, density: { reflect: true },
     name: {}, email: {}, phone: {},
     step: { state: true }, msg: { state: true }, services: { state: true }, current: { state: true },
-    month: { state: true }, free: { state: true }, date: { state: true }, slots: { state: true }, hold: { state: true },
+    month: { state: true }, free: { state: true }, date: { state: true }, days: { state: true }, hold: { state: true },
     booking: { state: true }, notice: { state: true }, announce: { state: true }, busy: { state: true },
     errors: { state: true }, values: { state: true }, zone: { state: true }, h12: { state: true }, mine: { state: true },
     confirming: { state: true }, rescheduling: { state: true },
@@ -112,7 +108,7 @@ export class BookingWidget extends LitElement {
   declare month: string;
   declare free: Set<string>;
   declare date: string | undefined;
-  declare slots: { start: string; end: string }[] | undefined;
+  declare days: Map<string, { start: string; end: string }[]>;
   declare hold: Hold | undefined;
   declare booking: { booking: Booking; token: string | undefined } | undefined;
   declare notice: { text: string; bad?: boolean; action?: { label: string; run: () => void } } | undefined;
@@ -126,12 +122,15 @@ export class BookingWidget extends LitElement {
   declare confirming: boolean;
   declare rescheduling: boolean;
 
-  private api: Api | undefined;
+  // Used by the lazily loaded flow (flow/actions.ts); not part of the public API.
+  /** @internal */ api: Api | undefined;
+  /** @internal */ idempotencyKey: string | undefined;
+  /** @internal */ ticker: unknown;
+  /** @internal The flow chunk, once loaded. */ flowModule: Flow | undefined;
+  private flowLoading: Promise<Flow> | undefined;
   private unsubscribe: (() => void) | undefined;
   /** Aborts the requests of the step being left. */
   private stepAbort = new AbortController();
-  private idempotencyKey: string | undefined;
-  private ticker: unknown;
   private interacted = false;
   private started = false;
   private messagesFor = '';
@@ -142,6 +141,7 @@ export class BookingWidget extends LitElement {
     this.msg = en;
     this.month = '';
     this.free = new Set();
+    this.days = new Map();
     this.announce = '';
     this.busy = false;
     this.errors = {};
@@ -183,7 +183,7 @@ export class BookingWidget extends LitElement {
       this.start();
     }
     else if (changed.has('service') && this.services) this.openService(this.service);
-    else if ((changed.has('timezone') || changed.has('staff')) && this.current && this.month) this.loadMonth();
+    else if ((changed.has('timezone') || changed.has('staff')) && this.current && this.month) this.flowModule?.loadMonth(this);
   }
 
   private markInteracted = () => {
@@ -221,18 +221,16 @@ export class BookingWidget extends LitElement {
     const links = new URLSearchParams(globalThis.location?.search ?? '');
     try {
       await session.get();
-      this.dispatchReady(session);
+      fire(this, 'bw-ready', { business: session.data!.business });
       const bookingId = links.get('booking');
       const token = links.get('token');
       if (bookingId && token) return await this.openManage(bookingId, token);
+      // The flow chunk loads beside the first API calls, not before them.
+      if (this.service) this.flow();
       await this.loadServices();
     } catch (err) {
       this.fail(err, () => this.start());
     }
-  }
-
-  private dispatchReady(session: Session) {
-    fire(this, 'bw-ready', { business: session.data!.business });
   }
 
   // ---------------------------------------------------------------- steps
@@ -253,11 +251,11 @@ export class BookingWidget extends LitElement {
     }
   }
 
-  private get signal() {
+  /** @internal */ get signal() {
     return this.stepAbort.signal;
   }
 
-  private wait = (seconds: number) => {
+  /** @internal */ wait = (seconds: number) => {
     this.notice = { text: this.msg.rateLimited(seconds) };
   };
 
@@ -265,233 +263,44 @@ export class BookingWidget extends LitElement {
     const { data } = await this.api!.services({ signal: this.signal, onWait: this.wait });
     this.services = data;
     this.notice = undefined;
-    const saved = this.restore();
-    if (saved) return;
+    const saved = store.get<Saved>(this.flowKey);
+    if (saved && (await this.flow()).restore(this, saved)) return;
     if (this.service) return this.openService(this.service);
     this.go('services');
-    this.loadMine();
+    (await this.flow()).loadMine(this);
   }
 
-  /** The guest's upcoming bookings, for the service step; quietly nothing when there are none. */
-  private async loadMine() {
-    if (!store.get(this.api!.guestKey)) return;
-    try {
-      const { data } = await this.api!.guestBookings({ signal: this.signal });
-      const now = this.api!.session.serverNow();
-      this.mine = data.filter((b) => b.status === 'confirmed' && Date.parse(b.end) > now);
-    } catch {
-      this.mine = [];
-    }
+  /** Loads the steps after the service list once; the first paint does not wait for them. */
+  async flow(): Promise<Flow> {
+    this.flowLoading ??= import('./flow/index.ts').then((m) => {
+      this.flowModule = m;
+      this.requestUpdate();
+      return m;
+    });
+    return this.flowLoading;
   }
 
-  openService(id: string | undefined) {
-    const s = this.services?.find((x) => x.id === id);
-    if (!s) return this.go('services');
-    this.current = s;
-    this.date = undefined;
-    this.month = monthOf(this.today);
-    this.go('date');
-    this.loadMonth();
+  /** Opens a service's calendar (public: a page can call it, as the `service` attribute does). */
+  async openService(id: string | undefined) {
+    (await this.flow()).openService(this, id);
+  }
+
+  /** Opens a booking of this guest's for viewing, cancelling or rescheduling. */
+  async openManage(id: string, token?: string) {
+    (await this.flow()).openManage(this, id, token);
   }
 
   get today() {
     return todayIn(this.zone, this.api?.session.serverNow() ?? clock.now());
   }
 
-  /** Free days of the shown month, from today on. */
-  async loadMonth() {
-    const service = this.current;
-    if (!service || !this.api) return;
-    const month = this.month;
-    const from = firstOfMonth(month) < this.today ? this.today : firstOfMonth(month);
-    const to = lastOfMonth(month);
-    this.free = new Set();
-    this.slots = undefined;
-    if (to < from) return;
-    this.busy = true;
-    try {
-      const res = await this.api.availability({ service_id: service.id, from, to, timezone: this.zone, staff_id: this.staff || undefined }, { signal: this.signal, onWait: this.wait });
-      if (this.month !== month || this.current !== service) return;
-      this.free = new Set(res.days.filter((d) => d.slots.length).map((d) => d.date));
-      this.dayCache = new Map(res.days.map((d) => [d.date, d.slots]));
-      if (this.date && this.step === 'time') this.slots = this.dayCache.get(this.date) ?? [];
-      this.notice = this.notice?.bad ? this.notice : undefined;
-    } catch (err) {
-      this.fail(err, () => this.loadMonth());
-    } finally {
-      this.busy = false;
-    }
+  /** The shown day's free times; undefined while they load. */
+  get slots() {
+    return this.date ? this.days.get(this.date) : undefined;
   }
 
-  private dayCache = new Map<string, { start: string; end: string }[]>();
-
-  setMonth(month: string) {
-    this.month = month;
-    this.loadMonth();
-  }
-
-  pickDate(date: string) {
-    this.date = date;
-    this.slots = this.dayCache.get(date) ?? [];
-    this.go('time');
-  }
-
-  setZone(zone: string) {
-    this.zone = zone;
-    this.date = undefined;
-    this.loadMonth();
-    if (this.step === 'time') this.go('date');
-  }
-
-  async pickTime(start: string) {
-    if (this.rescheduling) return this.confirmMove(start);
-    this.busy = true;
-    try {
-      const { hold } = await this.api!.hold({ service_id: this.current!.id, start, staff_id: this.staff || undefined }, { signal: this.signal, onWait: this.wait });
-      this.hold = hold;
-      this.idempotencyKey = undefined;
-      this.notice = undefined;
-      this.announce = this.msg.holdPlaced(this.when(start));
-      fire(this, 'bw-hold', { hold });
-      this.go('details');
-      this.tick();
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /** Re-renders the hold's countdown every second while the details step is open. */
-  private tick() {
-    clock.clearTimeout(this.ticker);
-    if (this.step !== 'details' || !this.hold) return;
-    if (this.holdLeft() <= 0) {
-      this.notice = { text: this.msg.holdExpired, bad: true, action: { label: this.msg.pickAgain, run: () => this.backToTimes() } };
-      this.announce = this.msg.holdExpired;
-      return;
-    }
-    this.requestUpdate();
-    this.ticker = clock.setTimeout(() => this.tick(), 1000);
-  }
-
-  holdLeft(): number {
-    return this.hold ? Date.parse(this.hold.expires_at) - this.api!.session.serverNow() : 0;
-  }
-
-  /** Going back from the details releases the hold, so the time is free for others again. */
-  backToTimes() {
-    if (this.hold && this.holdLeft() > 0) this.api?.release(this.hold.id).catch(() => {});
-    this.hold = undefined;
-    this.notice = undefined;
-    this.go('time');
-    this.loadMonth();
-  }
-
-  setValue(field: keyof Values, value: string) {
-    this.values = { ...this.values, [field]: value };
-    this.idempotencyKey = undefined;
-    if (this.errors[field] !== undefined) this.errors = { ...this.errors, ...validateCustomer(this.values, this.msg, [field]) };
-  }
-
-  async submit() {
-    if (this.busy || !this.current || !this.hold) return;
-    const errors = validateCustomer(this.values, this.msg);
-    this.errors = errors;
-    if (Object.values(errors).some(Boolean)) {
-      this.notice = { text: this.msg.fixErrors, bad: true };
-      this.announce = this.msg.fixErrors;
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    const v = this.values;
-    const request = {
-      service_id: this.current.id, start: this.hold.start, staff_id: this.hold.staff_id, hold_id: this.hold.id, timezone: this.zone,
-      customer: { name: v.name.trim(), email: v.email.trim(), ...(v.phone.trim() ? { phone: v.phone.trim() } : {}) },
-      ...(v.notes.trim() ? { notes: v.notes.trim() } : {}),
-    };
-    if (!fire(this, 'bw-before-book', { request }, true)) return;
-    // One key per attempt, kept across the client's retries and a second click on the same request.
-    this.idempotencyKey ??= uuid();
-    this.busy = true;
-    try {
-      const created = await this.api!.book(request, this.idempotencyKey, { onWait: this.wait });
-      this.idempotencyKey = undefined;
-      this.hold = undefined;
-      this.booking = { booking: created.booking, token: created.manage_token };
-      store.set(this.manageKey(created.booking.id), created.manage_token);
-      this.notice = undefined;
-      this.announce = this.msg.bookedAnnounce(this.when(created.booking.start));
-      this.go('done');
-      fire(this, 'bw-booked', { booking: created.booking });
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private manageKey(id: string) {
+  /** @internal */ manageKey(id: string) {
     return `bw:manage:${this.api?.session.apiBase}:${id}`;
-  }
-
-  async openManage(id: string, token?: string) {
-    token ??= store.get<string>(this.manageKey(id));
-    if (!token) return;
-    this.go('loading');
-    try {
-      const { booking } = await this.api!.booking(id, token, { signal: this.signal });
-      this.booking = { booking, token };
-      this.current = this.services?.find((s) => s.id === booking.service_id) ?? this.current;
-      this.go('manage');
-    } catch (err) {
-      this.fail(err, () => this.openManage(id, token));
-    }
-  }
-
-  async cancelBooking() {
-    const b = this.booking;
-    if (!b?.token) return;
-    this.busy = true;
-    try {
-      const { booking } = await this.api!.cancel(b.booking.id, b.token);
-      this.booking = { booking, token: b.token };
-      this.confirming = false;
-      this.announce = this.msg.cancelled;
-      this.go('manage');
-      fire(this, 'bw-cancelled', { booking });
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  async startReschedule() {
-    const b = this.booking;
-    if (!b) return;
-    if (!this.services) this.services = (await this.api!.services()).data;
-    this.rescheduling = true;
-    this.openService(b.booking.service_id);
-  }
-
-  private async confirmMove(start: string) {
-    const b = this.booking!;
-    this.busy = true;
-    try {
-      const { booking } = await this.api!.reschedule(b.booking.id, b.token!, start, { onWait: this.wait });
-      this.booking = { booking, token: b.token };
-      this.rescheduling = false;
-      this.notice = { text: this.msg.rescheduled };
-      this.announce = this.msg.rescheduled;
-      this.go('manage');
-      fire(this, 'bw-rescheduled', { booking });
-    } catch (err) {
-      this.fail(err);
-    } finally {
-      this.busy = false;
-    }
   }
 
   restart() {
@@ -501,11 +310,11 @@ export class BookingWidget extends LitElement {
     this.notice = undefined;
     if (globalThis.location?.search.includes('token=')) history.replaceState(history.state, '', location.pathname + location.hash);
     this.go('services');
-    this.loadMine();
+    this.flowModule?.loadMine(this);
   }
 
   /** Errors become a calm message with a way on; a dead key becomes the fallback. */
-  private fail(err: unknown, retry?: () => void) {
+  /** @internal */ fail(err: unknown, retry?: () => void) {
     if ((err as Error)?.name === 'AbortError' || this.stepAbort.signal.aborted && !(err instanceof WidgetApiError)) return;
     const e = err instanceof WidgetApiError ? err : new WidgetApiError('internal', String(err));
     fire(this, 'bw-error', { code: e.code, message: e.message });
@@ -515,7 +324,7 @@ export class BookingWidget extends LitElement {
       this.notice = { text: this.msg.slotTaken, bad: true };
       this.announce = this.msg.slotTaken;
       if (this.step !== 'time') this.go('time');
-      this.loadMonth();
+      this.flowModule?.loadMonth(this);
       return;
     }
     if (e.code === 'invalid_request' && e.fields.length) {
@@ -542,32 +351,10 @@ export class BookingWidget extends LitElement {
     store.set(this.flowKey, saved);
   }
 
-  /** After a reload: the same step, with the same hold while it lasts. */
-  private restore(): boolean {
-    const saved = store.get<Saved>(this.flowKey);
-    const service = saved && this.services?.find((s) => s.id === saved.serviceId);
-    if (!saved || !service) return false;
-    this.current = service;
-    this.values = { ...this.values, ...saved.values };
-    this.date = saved.date;
-    this.month = monthOf(saved.date ?? this.today);
-    this.loadMonth();
-    if (saved.step === 'details' && saved.hold && Date.parse(saved.hold.expires_at) > this.api!.session.serverNow()) {
-      this.hold = saved.hold;
-      this.go('details');
-      this.tick();
-    } else if ((saved.step === 'time' || saved.step === 'details') && saved.date) {
-      this.go('time');
-    } else {
-      this.go('date');
-    }
-    return true;
-  }
-
   // ---------------------------------------------------------------- rendering
 
   when(iso: string) {
-    return views.when(this, iso);
+    return fmt.when(this.lang$, this.zone, iso, this.h12);
   }
 
   get weekStartDay(): number {
@@ -577,7 +364,7 @@ export class BookingWidget extends LitElement {
 
   get bounds() {
     const today = this.today;
-    return { min: today, max: addDays(today, 730), maxMonth: addMonths(monthOf(today), 24) };
+    return { min: today, max: addDays(today, 730) };
   }
 
   protected override render() {

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { SessionResponse, type Business } from '../contract/widget.ts';
+import { SessionResponse, type Business } from '../contract/catalog.ts';
 import { FATAL_CREDENTIAL_CODES } from '../contract/errors.ts';
 import { WidgetApiError, send } from './net.ts';
 import { clock, store } from './storage.ts';

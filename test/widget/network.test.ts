@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, adminBookings, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, adminBookings, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> network', () => {
   beforeEach(resetWorld);
@@ -53,9 +53,11 @@ describe('<booking-widget> network', () => {
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0);
-    el.pickDate([...el.free][0]!);
-    await waitUntil(() => (el.slots?.length ?? 0) > 0);
-    await el.pickTime(el.slots![0]!.start);
+    (await freeDays(el))[0]!.click();
+    await waitUntil(() => $$(el, '.times button').length > 0);
+    $$(el, '.times button')[0]!.click();
+    await waitUntil(() => requests(/\/holds$/).length === 1 && !el.busy, 'hold refused');
+    await new Promise((r) => setTimeout(r, 300));
     expect(requests(/\/holds$/)).to.have.length(1);
     expect(el.step).to.equal('time');
   });
@@ -65,13 +67,13 @@ describe('<booking-widget> network', () => {
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0);
-    el.pickDate([...el.free][0]!);
-    await waitUntil(() => (el.slots?.length ?? 0) > 0);
-    const start = el.slots![0]!.start;
+    (await freeDays(el))[0]!.click();
+    await waitUntil(() => $$(el, '.times button').length > 0);
     onFetch(async (req, real) => (/\/holds$/.test(req.url)
       ? new Response(JSON.stringify({ error: { code: 'slot_taken', message: 'taken' } }), { status: 409, headers: { 'content-type': 'application/json' } })
       : real()));
-    await el.pickTime(start);
+    $$(el, '.times button')[0]!.click();
+    await waitUntil(() => el.notice !== undefined, 'notice');
     await el.updateComplete;
     expect($(el, '[part~="notice"]')!.textContent).to.contain('someone else just took that time');
     expect(el.step).to.equal('time');

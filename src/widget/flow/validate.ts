@@ -1,6 +1,6 @@
-import { Email, Name, Phone } from '../contract/common.ts';
-import { Notes } from '../contract/widget.ts';
-import type { Messages } from './i18n/en.ts';
+import { Email, Name, Phone } from '../../contract/common.ts';
+import { Notes } from '../../contract/widget.ts';
+import type { Messages } from '../i18n/en.ts';
 
 export interface Values { name: string; email: string; phone: string; notes: string }
 

@@ -1,4 +1,4 @@
-import type { Booking } from '../contract/widget.ts';
+import type { Booking } from '../../contract/widget.ts';
 
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+/, '');
 // RFC 5545 text: backslash, semicolon, comma and newlines are escaped.

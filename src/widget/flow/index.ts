@@ -1,0 +1,2 @@
+export { render } from './views.ts';
+export { loadMine, loadMonth, openManage, openService, restore } from './actions.ts';
