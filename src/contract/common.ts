@@ -23,11 +23,6 @@ export type Money = z.infer<typeof Money>;
 /** "HH:MM" wall-clock time; "24:00" is allowed as the end of a day. */
 export const WallTime = z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Must be a time HH:MM (00:00 to 24:00)'));
 
-export const Name = z.string().check(z.trim(), z.minLength(1, 'Required'), z.maxLength(200));
-// A plain string check rather than z.email(): the same rule, without another schema class in the
-// widget's first script. Deliberately simple: one @, no spaces, a dot in the domain.
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
-export const Email = z.string().check(z.maxLength(254), z.regex(EMAIL_PATTERN, 'Enter a valid email address'));
-export const Phone = z.string().check(z.maxLength(40), z.regex(/^\+?[0-9 ().-]{3,40}$/, 'Enter a valid phone number'));
+export { Name, Email, EMAIL_PATTERN, Phone } from './customer.ts';
 
 export const list = <T extends z.core.SomeType>(item: T) => z.object({ data: z.array(item) });

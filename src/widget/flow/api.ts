@@ -1,4 +1,5 @@
-import { AvailabilityResponse, BookingCreated, BookingList, BookingResponse, HoldResponse, type BookingRequest } from '../../contract/widget.ts';
+import { AvailabilityResponse, BookingCreated, BookingList, BookingResponse, HoldResponse } from '../../contract/booking.ts';
+import type { BookingRequest } from '../../contract/widget.ts';
 import type { Api } from '../api.ts';
 import type { FetchOptions } from '../net.ts';
 

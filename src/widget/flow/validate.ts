@@ -1,5 +1,4 @@
-import { Email, Name, Phone } from '../../contract/common.ts';
-import { Notes } from '../../contract/widget.ts';
+import { Email, Name, Notes, Phone } from '../../contract/customer.ts';
 import type { Messages } from '../i18n/en.ts';
 
 export interface Values { name: string; email: string; phone: string; notes: string }
