@@ -1,6 +1,6 @@
 // Widget weight against DESIGN.md's budgets: the first-paint script (widget.js and anything it
 // imports statically) and everything (lazy chunks and every locale), raw, gzip and brotli, plus
-// what each package or source folder contributes (minified, before compression).
+// what each package or source folder contributes (tree-shaken source, before minification).
 // Run: npm run bench:bundle   (builds first)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ console.log();
 console.log(`first paint (${[...first].join(' + ')}): gzip ${kb(fp.gzip)} KB, brotli ${kb(fp.brotli)} KB — budget ${BUDGET.firstPaint / 1024} KB (aim ${BUDGET.firstPaintAim / 1024}) ${fp.gzip <= BUDGET.firstPaint ? 'OK' : 'OVER'}`);
 console.log(`everything: gzip ${kb(all.gzip)} KB, brotli ${kb(all.brotli)} KB — budget ${BUDGET.all / 1024} KB ${all.gzip <= BUDGET.all ? 'OK' : 'OVER'}`);
 
-console.log('\nwhat each part contributes to the minified first paint (bytes before compression, approximate):');
+console.log('\nwhat each part contributes to the first paint (tree-shaken source before minification):');
 const parts = new Map<string, number>();
 for (const c of chunks.filter((c) => first.has(c.fileName))) {
   for (const [id, m] of Object.entries(c.modules)) {
@@ -50,4 +50,4 @@ for (const c of chunks.filter((c) => first.has(c.fileName))) {
     parts.set(pkg, (parts.get(pkg) ?? 0) + m.renderedLength);
   }
 }
-for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(40)} ${kb(v)} KB (unminified)`);
+for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(40)} ${kb(v)} KB`);
