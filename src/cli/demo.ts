@@ -5,7 +5,7 @@ import type { Store } from '../server/store/db.ts';
 import { createBusiness } from '../server/setup.ts';
 import { silentLogger } from '../server/log.ts';
 
-export interface DemoKeys { business_id: string; secret_key: string; publishable_key: string }
+export interface DemoKeys { business_id: string; secret_key: string; publishable_key: string; services: Record<string, string> }
 
 const weekly = (days: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>) =>
   ({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], ...days });
@@ -38,9 +38,9 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
   await call('PUT', `/staff/${aylin.id}/schedule`, { weekly: weekly({ mon: [['12:00', '20:00']], wed: [['12:00', '20:00']], thu: [['12:00', '20:00']], sat: [['09:00', '14:00']] }) });
   const all = [mara.id, jonas.id, aylin.id];
   const cut = await call('POST', '/services', { name: 'Haircut & style', description: 'Wash, cut and blow-dry, with a short consultation first.', duration_minutes: 60, price: { amount_minor: 5800, currency: 'EUR' }, staff_ids: all, min_notice_minutes: 120, horizon_days: 90 });
-  await call('POST', '/services', { name: 'Quick trim', description: 'A tidy-up of your current cut. No wash.', duration_minutes: 30, price: { amount_minor: 3200, currency: 'EUR' }, staff_ids: all, min_notice_minutes: 60, horizon_days: 90 });
+  const trim = await call('POST', '/services', { name: 'Quick trim', description: 'A tidy-up of your current cut. No wash.', duration_minutes: 30, price: { amount_minor: 3200, currency: 'EUR' }, staff_ids: all, min_notice_minutes: 60, horizon_days: 90 });
   await call('POST', '/services', { name: 'Colour', description: 'Full colour or highlights. Please allow extra time.', duration_minutes: 120, price: { amount_minor: 9500, currency: 'EUR' }, staff_ids: [mara.id, aylin.id], buffer_after_minutes: 15, min_notice_minutes: 24 * 60, horizon_days: 90, slot_interval_minutes: 60 });
-  await call('POST', '/services', { name: 'Free consultation', description: 'Fifteen minutes to talk about what you would like.', duration_minutes: 15, price: null, staff_ids: [jonas.id], slot_interval_minutes: 15, horizon_days: 60 });
+  const consult = await call('POST', '/services', { name: 'Free consultation', description: 'Fifteen minutes to talk about what you would like.', duration_minutes: 15, price: null, staff_ids: [jonas.id], slot_interval_minutes: 15, horizon_days: 60 });
   const pk = await call('POST', '/api-keys', { name: 'Demo shop page', type: 'publishable', allowed_origins: origins });
   // A few existing bookings in the coming days, so the calendar looks lived in.
   const session = (await call('POST', '/session', undefined, pk.key, { origin: origins[0]! })).session_token;
@@ -53,7 +53,7 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
     await call('POST', '/bookings', { service_id: cut.id, start: slot.start, timezone: 'Europe/Berlin', customer: { name: ['Lena Fischer', 'Tom Becker', 'Sofia Rossi', 'Ben Schulz', 'Mia Wagner'][made]!, email: `guest${made}@example.com` } }, session, { origin: origins[0]!, 'idempotency-key': crypto.randomUUID() });
     made++;
   }
-  const keys = { business_id: business.id, secret_key, publishable_key: pk.key, publishable_key_id: pk.id };
+  const keys = { business_id: business.id, secret_key, publishable_key: pk.key, publishable_key_id: pk.id, services: { cut: cut.id, trim: trim.id, consult: consult.id } };
   writeFileSync(keysFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return keys;
 }

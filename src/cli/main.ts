@@ -76,7 +76,7 @@ async function demoCommand(args: string[]) {
     db: values.db, host: values.host, port,
     onStore: async (store) => {
       keys = await seedDemo(store, values.db, origins);
-      statics.vars = { PUBLISHABLE_KEY: keys.publishable_key };
+      statics.vars = { PUBLISHABLE_KEY: keys.publishable_key, SERVICE_CUT: keys.services.cut ?? '', SERVICE_TRIM: keys.services.trim ?? '', SERVICE_CONSULT: keys.services.consult ?? '' };
     },
     static: statics,
   });

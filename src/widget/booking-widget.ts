@@ -1,5 +1,4 @@
 import { LitElement, html, type PropertyValues } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Booking, Hold, PublicService } from '../contract/widget.ts';
 import { Api } from './api.ts';
 import { addDays, prefers12h, todayIn, weekStartOf, fmt } from './dates.ts';
@@ -177,6 +176,14 @@ export class BookingWidget extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>) {
+    // The accent and radius attributes override the internal tokens on the frame, which everything
+    // inside inherits. Written through CSSOM: a strict style-src policy blocks style attributes
+    // (even lit's styleMap writes one on first render) but not this.
+    const root = this.renderRoot.querySelector<HTMLElement>('.root')!;
+    for (const [prop, value] of [['--_accent', this.accent], ['--_radius', this.radius]] as const) {
+      if (value) root.style.setProperty(prop, value);
+      else root.style.removeProperty(prop);
+    }
     if (changed.has('locale') || this.messagesFor === '') this.loadLocale();
     if (!this.started || changed.has('publishableKey') || changed.has('apiBase')) {
       this.started = true;
@@ -368,10 +375,7 @@ export class BookingWidget extends LitElement {
   }
 
   protected override render() {
-    // The attributes override the internal tokens on the frame, which everything inside inherits.
-    // styleMap writes through CSSOM, which a strict style-src policy allows (a style attribute it would not).
-    const style = { '--_accent': this.accent || undefined, '--_radius': this.radius || undefined };
-    return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$} style=${styleMap(style)}>
+    return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
       <p class="sr" role="status" aria-live="polite">${this.announce}</p>
       ${views.render(this)}
     </div>`;

@@ -14,6 +14,8 @@ export interface StaticOptions {
   version: string;
 }
 
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types lit-html";
+
 const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', png: 'image/png', svg: 'image/svg+xml', json: 'application/json' };
 
 /**
@@ -46,6 +48,9 @@ export function staticRoutes(app: Hono<AppEnv>, opts: StaticOptions) {
   app.get('/demo/:name{[\\w-]+\\.(html|css|js)}', (c) => {
     const name = c.req.param('name');
     const ext = name.split('.').pop()!;
-    return send(ext === 'html' ? page(name) : file(demoDir, name), ext, 'no-cache');
+    const res = send(ext === 'html' ? page(name) : file(demoDir, name), ext, 'no-cache');
+    // The strict page proves the widget needs no inline script, no eval and only lit-html's Trusted Types policy.
+    if (name === 'strict-csp.html') res.headers.set('Content-Security-Policy', STRICT_CSP);
+    return res;
   });
 }
