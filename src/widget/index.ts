@@ -1,8 +1,8 @@
 import { config } from 'zod/mini';
 import { BookingWidget } from './booking-widget.ts';
 
-// zod compiles object parsers with new Function() when it may; under a strict CSP (no
-// 'unsafe-eval') merely trying reports a violation, so the widget never tries.
+// zod compiles object parsers at run time (the Function constructor) when it may; under a strict
+// CSP (no 'unsafe-eval') merely trying reports a violation, so the widget never tries.
 config({ jitless: true });
 
 export { BookingWidget };

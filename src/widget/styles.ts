@@ -4,6 +4,19 @@ import { css } from 'lit';
  * Three layers: `--bw-*` tokens with defaults (set them on the element or any ancestor), dark
  * mode as a token override plus `color-scheme`, and stable `part` names for everything else.
  */
+/** Dark mode is a token override plus color-scheme, for theme="dark" and for theme="auto" at night. */
+const dark = css`
+  color-scheme: dark;
+  --_bg: var(--bw-background, #151821);
+  --_fg: var(--bw-foreground, #eef0f4);
+  --_muted: var(--bw-muted, #a7aebb);
+  --_surface: var(--bw-surface, #1f2330);
+  --_border: var(--bw-border, #394051);
+  --_accent: var(--bw-accent, #a5b4fc);
+  --_accent-fg: var(--bw-accent-foreground, #111827);
+  --_danger: var(--bw-danger, #fda29b);
+`;
+
 export const tokens = css`
   :host {
     --_accent: var(--bw-accent, #4f46e5);
@@ -25,29 +38,9 @@ export const tokens = css`
     max-width: var(--bw-max-width, 480px);
   }
   :host([hidden]) { display: none; }
-  :host([theme='dark']) {
-    color-scheme: dark;
-    --_bg: var(--bw-background, #151821);
-    --_fg: var(--bw-foreground, #eef0f4);
-    --_muted: var(--bw-muted, #a7aebb);
-    --_surface: var(--bw-surface, #1f2330);
-    --_border: var(--bw-border, #394051);
-    --_accent: var(--bw-accent, #a5b4fc);
-    --_accent-fg: var(--bw-accent-foreground, #111827);
-    --_danger: var(--bw-danger, #fda29b);
-  }
+  :host([theme='dark']) { ${dark} }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      color-scheme: dark;
-      --_bg: var(--bw-background, #151821);
-      --_fg: var(--bw-foreground, #eef0f4);
-      --_muted: var(--bw-muted, #a7aebb);
-      --_surface: var(--bw-surface, #1f2330);
-      --_border: var(--bw-border, #394051);
-      --_accent: var(--bw-accent, #a5b4fc);
-      --_accent-fg: var(--bw-accent-foreground, #111827);
-      --_danger: var(--bw-danger, #fda29b);
-    }
+    :host([theme='auto']) { ${dark} }
   }
   :host([density='compact']) { --_space: var(--bw-space, 8px); }
 `;
