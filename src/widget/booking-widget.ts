@@ -16,7 +16,7 @@ type Values = { name: string; email: string; phone: string; notes: string };
 /** Where the script was loaded from: the API's default origin. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
-export interface Saved { step: Step; serviceId: string; date?: string | undefined; slot?: string | undefined; hold?: Hold | undefined; values?: Values | undefined }
+export interface Saved { step: Step; serviceId: string; date?: string | undefined; hold?: Hold | undefined; values?: Values | undefined }
 
 /**
  * @summary A booking flow in the page: service → date → time → details → confirmation, plus manage.

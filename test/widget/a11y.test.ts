@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, apiFixture, fillDetails, mount, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, apiFixture, fillDetails, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> accessibility', () => {
   beforeEach(resetWorld);
@@ -88,5 +88,54 @@ describe('<booking-widget> attributes at run time', () => {
     await toDetails(el);
     expect($<HTMLInputElement>(el, '#bw-name')!.value).to.equal('Kim Park');
     expect($<HTMLInputElement>(el, '#bw-email')!.value).to.equal('kim@example.com');
+  });
+});
+
+describe('<booking-widget> time display', () => {
+  beforeEach(resetWorld);
+
+  it('should switch times between the 12- and 24-hour clock', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId });
+    el.setAttribute('hour-cycle', 'h12');
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0);
+    el.shadowRoot!.querySelector('bw-calendar')!.shadowRoot!.querySelector<HTMLButtonElement>('button.free')!.click();
+    await untilStep(el, 'time');
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.times time').length > 0);
+    const texts = () => [...el.shadowRoot!.querySelectorAll('.times time')].map((t) => t.textContent!);
+    expect(texts().some((t) => /AM|PM/.test(t))).to.equal(true);
+    const toggle = $<HTMLInputElement>(el, 'input[type=checkbox]')!;
+    toggle.click();
+    await el.updateComplete;
+    expect(texts().every((t) => /^\d{2}:\d{2}$/.test(t))).to.equal(true, texts().join(' '));
+  });
+
+  it('should show times in the zone the customer picks', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId, timezone: 'UTC' });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0);
+    const select = $<HTMLSelectElement>(el, 'select')!;
+    select.value = 'Asia/Tokyo';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.free.size > 0, 'free days in Tokyo');
+    expect(el.zone).to.equal('Asia/Tokyo');
+    expect(requests(/\/availability/).at(-1)!.url).to.contain('timezone=Asia%2FTokyo');
+  });
+
+  it('should start the week on the day the week-start attribute names', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId });
+    el.setAttribute('week-start', '7');
+    await untilStep(el, 'date');
+    await el.updateComplete;
+    const cal = $(el, 'bw-calendar')!;
+    await (cal as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    expect(cal.shadowRoot!.querySelector('th')!.getAttribute('abbr')).to.equal('Sunday');
+    el.setAttribute('week-start', '1');
+    await el.updateComplete;
+    await (cal as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    expect(cal.shadowRoot!.querySelector('th')!.getAttribute('abbr')).to.equal('Monday');
   });
 });

@@ -9,7 +9,6 @@ const loaders: Record<string, () => Promise<Messages>> = {
   ar: () => import('./ar.ts').then((m) => m.ar),
 };
 
-export const supportedLocales = ['en', ...Object.keys(loaders)];
 
 /** The messages for a BCP 47 tag ("de-AT" → German), English when we have none closer. */
 export async function loadMessages(locale: string): Promise<Messages> {
