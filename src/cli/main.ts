@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { canonicalZone } from '../server/scheduling/index.ts';
-import { openSqlite, startServer } from '../server/index.ts';
+import { startServer, storeFromConfig } from '../server/index.ts';
+import { configFromEnv } from '../server/config.ts';
+import { describeUrl } from '../server/store/db.ts';
 import { createBusiness } from '../server/setup.ts';
 import { defaultStatic } from '../server/index.ts';
 import { seedDemo, type DemoKeys } from './demo.ts';
@@ -11,7 +13,10 @@ const USAGE = `Usage:
 
 Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
 RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), 0 turns a limit off;
-TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST.`;
+TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST.
+DATABASE_URL=postgres://… selects PostgreSQL instead of the --db file (for several instances;
+DATABASE_POOL_MAX (10), DATABASE_STATEMENT_TIMEOUT_MS (10000)); REDIS_URL=redis://… keeps rate-limit
+counters in Redis (REDIS_KEY_PREFIX, booking-api), otherwise they are in PostgreSQL when it is the store.`;
 
 const DEFAULT_DB = 'data/booking.db';
 
@@ -35,7 +40,7 @@ async function init(args: string[]) {
   const timezone = values.timezone ? canonicalZone(values.timezone) : null;
   if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
   if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
-  const store = await openSqlite(values.db);
+  const store = await storeFromConfig(configFromEnv(), values.db);
   try {
     const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode });
     process.stdout.write(JSON.stringify(out) + '\n');
@@ -53,12 +58,28 @@ async function serveCommand(args: string[]) {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got "${values.port}")`);
   const running = await startServer({ db: values.db, host: values.host, port });
-  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', url: running.url, db: values.db }) + '\n');
-  const stop = () => {
+  const databaseUrl = process.env.DATABASE_URL;
+  const db = databaseUrl ? `postgres ${describeUrl(databaseUrl)}` : values.db;
+  const line = (msg: string, extra: Record<string, unknown> = {}) =>
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...extra }) + '\n');
+  line('listening', { url: running.url, db });
+  shutdownOn(running, (signal) => line('shutting down', { signal }));
+}
+
+/**
+ * SIGTERM or SIGINT: stop accepting, let in-flight requests finish, close the pool, exit 0.
+ * A second signal while draining exits at once.
+ */
+function shutdownOn(running: { close(): Promise<void> }, announce: (signal: string) => void = () => {}) {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    announce(signal);
     running.close().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** `npm start`: the demo business on data/demo.db (seeded once), the API, the widget and the demo pages. */
@@ -94,9 +115,7 @@ async function demoCommand(args: string[]) {
     Secret key           ${keys!.secret_key}   (local demo only; never put a secret key in a page)
     Database             ${values.db}
 `);
-  const stop = () => running.close().then(() => process.exit(0), () => process.exit(1));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  shutdownOn(running);
 }
 
 main(process.argv.slice(2)).catch((err) => {

@@ -11,6 +11,11 @@ const EnvSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MINUTE: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
+  DATABASE_URL: z.optional(z.string().check(z.regex(/^$|^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'))),
+  DATABASE_POOL_MAX: Count,
+  DATABASE_STATEMENT_TIMEOUT_MS: Count,
+  REDIS_URL: z.optional(z.string().check(z.regex(/^$|^rediss?:\/\//, 'must be a redis:// or rediss:// URL'))),
+  REDIS_KEY_PREFIX: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_:.-]*$/, 'letters, digits and _ : . - only'))),
 });
 
 export interface Config {
@@ -19,6 +24,13 @@ export interface Config {
   trustProxy: number;
   holdMinutes: number;
   sessionTtlSeconds: number;
+  /** PostgreSQL instead of the embedded SQLite file when set (several API instances share it). */
+  databaseUrl?: string | undefined;
+  database: { poolMax: number; statementTimeoutMs: number };
+  /** Rate-limit counters in Redis when set; otherwise in PostgreSQL when that is the store, else in memory. */
+  redisUrl?: string | undefined;
+  /** Prefix of every Redis key, so deployments sharing one Redis keep their counters apart. */
+  redisKeyPrefix: string;
 }
 
 export const defaultConfig: Config = {
@@ -26,6 +38,8 @@ export const defaultConfig: Config = {
   trustProxy: 0,
   holdMinutes: 10,
   sessionTtlSeconds: 3600,
+  database: { poolMax: 10, statementTimeoutMs: 10_000 },
+  redisKeyPrefix: 'booking-api',
 };
 
 /** Parsed once at start; a bad value stops the server with a message naming the variable. */
@@ -55,5 +69,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),
     sessionTtlSeconds: d.sessionTtlSeconds,
+    databaseUrl: raw.DATABASE_URL || undefined,
+    database: {
+      poolMax: int('DATABASE_POOL_MAX', d.database.poolMax, 1),
+      statementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', d.database.statementTimeoutMs, 100),
+    },
+    redisUrl: raw.REDIS_URL || undefined,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX || d.redisKeyPrefix,
   };
 }

@@ -18,6 +18,8 @@ export interface Deps {
   now: () => number;
   sessions: SessionSigner;
   limits: RateLimits;
+  /** `draining` turns true on shutdown, so the readiness check sends load balancers elsewhere. */
+  lifecycle: { draining: boolean };
 }
 
 export interface AppEnv {

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, initDb, startServerProcess } from './process.ts';
+import { BIN, childEnv, initDb, startServerProcess } from './process.ts';
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: childEnv() });
 
 describe('booking-api', () => {
   it('init creates the database and prints the business and a secret key as one JSON object', async () => {

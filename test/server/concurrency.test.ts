@@ -1,17 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { initDb, startServerProcess, type ServerProcess } from './process.ts';
+import { ENGINE, freshDatabase, type TestDatabase } from './database.ts';
 
 const ALL_DAY = [['00:00', '24:00']];
 const WEEK = { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY };
 
-describe('concurrent bookings against a real server process and database file', () => {
-  let dir: string;
-  let db: string;
+describe(`concurrent bookings against a real server process and its database (${ENGINE})`, () => {
+  let db: TestDatabase;
   let server: ServerProcess;
   let session: string;
   let serviceId: string;
@@ -20,10 +16,10 @@ describe('concurrent bookings against a real server process and database file', 
   const at = (hh: string) => `${day.toISOString().slice(0, 10)}T${hh}:00:00Z`;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'booking-concurrency-'));
-    db = join(dir, 'booking.db');
-    const { secret_key: sk } = await initDb(db);
-    server = await startServerProcess(db, {
+    db = await freshDatabase();
+    const { secret_key: sk } = await initDb(db.path, undefined, undefined, db.env);
+    server = await startServerProcess(db.path, {
+      ...db.env,
       RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0',
     });
     const admin = async (method: string, path: string, body: unknown) => {
@@ -41,7 +37,7 @@ describe('concurrent bookings against a real server process and database file', 
 
   after(async () => {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await db?.drop();
   });
 
   const book = (start: string, email: string) =>
@@ -57,13 +53,11 @@ describe('concurrent bookings against a real server process and database file', 
     const ms = performance.now() - started;
     const created = results.filter((r) => r.status === 201);
     const taken = results.filter((r) => r.status === 409 && r.body.error.code === 'slot_taken');
-    console.log(`# 100 concurrent POST /bookings for one slot: ${created.length} × 201, ${taken.length} × 409 in ${ms.toFixed(0)} ms`);
+    console.log(`# ${ENGINE}: 100 concurrent POST /bookings for one slot: ${created.length} × 201, ${taken.length} × 409 in ${ms.toFixed(0)} ms`);
     assert.equal(created.length, 1);
     assert.equal(taken.length, 99);
-    const file = new SQLite(db, { readonly: true });
-    const rows = file.prepare('select count(*) as n from bookings where start_ms = ?').get(Date.parse(at('10'))) as { n: number };
-    file.close();
-    assert.equal(rows.n, 1);
+    const [rows] = await db.query<{ n: number | string }>('select count(*) as n from bookings where start_ms = ?', [Date.parse(at('10'))]);
+    assert.equal(Number(rows!.n), 1);
   });
 
   it('never stores two overlapping bookings for one staff member, whatever the interleaving', async () => {
@@ -72,9 +66,8 @@ describe('concurrent bookings against a real server process and database file', 
     const starts = Array.from({ length: 10 }, (_, i) => new Date(base + i * 15 * 60_000).toISOString());
     const results = await Promise.all(starts.flatMap((s, i) => Array.from({ length: 5 }, (_, j) => book(s, `o${i}-${j}@example.com`))));
     assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'slot_taken')));
-    const file = new SQLite(db, { readonly: true });
-    const rows = file.prepare("select start_ms, end_ms from bookings where status = 'confirmed' order by start_ms").all() as { start_ms: number; end_ms: number }[];
-    file.close();
+    const rows = (await db.query<{ start_ms: number | string; end_ms: number | string }>("select start_ms, end_ms from bookings where status = 'confirmed' order by start_ms"))
+      .map((r) => ({ start_ms: Number(r.start_ms), end_ms: Number(r.end_ms) }));
     for (let i = 1; i < rows.length; i++) assert.ok(rows[i]!.start_ms >= rows[i - 1]!.end_ms, 'bookings overlap');
     assert.ok(results.filter((r) => r.status === 201).length >= 3, 'back-to-back starts 14:00, 15:00, 16:00 are bookable');
   });

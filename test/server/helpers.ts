@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after } from 'node:test';
 import type { Hono } from 'hono';
-import { buildDeps, createApp, openSqlite } from '../../src/server/index.ts';
+import { buildDeps, createApp, openStore } from '../../src/server/index.ts';
 import { defaultConfig, type Config } from '../../src/server/config.ts';
 import { silentLogger } from '../../src/server/log.ts';
 import { createBusiness } from '../../src/server/setup.ts';
 import type { AppEnv } from '../../src/server/context.ts';
 import type { Store } from '../../src/server/store/db.ts';
+import { freshDatabase, type TestDatabase } from './database.ts';
 
 export const API = 'http://api.test/api/v1';
 export const SHOP = 'https://shop.example.com';
@@ -19,17 +17,42 @@ export interface Harness {
   app: Hono<AppEnv>;
   store: Store;
   clock: { now: number };
-  dir: string;
+  database: TestDatabase;
   req(method: string, path: string, opts?: ReqOpts): Promise<Res>;
 }
 export interface ReqOpts { auth?: string; origin?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; ip?: string }
 export interface Res { status: number; headers: Headers; body: any }
 
-/** A fresh app on a fresh database file, with a clock the test moves and all limits off unless asked. */
-export async function harness(opts: { limits?: Partial<Config['limits']>; config?: Partial<Config> } = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'booking-test-'));
-  const store = await openSqlite(join(dir, 'test.db'));
-  const clock = { now: T0 };
+export interface HarnessOptions { limits?: Partial<Config['limits']>; config?: Partial<Config> }
+
+/**
+ * A fresh app on a fresh database (a SQLite file, or with TEST_DATABASE=postgres a PostgreSQL
+ * database of its own), with a clock the test moves and all limits off unless asked.
+ */
+export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
+  const database = await freshDatabase();
+  const stores: Store[] = [];
+  storesOf.set(database, stores);
+  // One hook, so every instance's pool is closed before the database goes.
+  after(async () => {
+    for (const store of stores) await store.close();
+    await database.drop();
+  });
+  return appOn(database, { now: T0 }, opts);
+}
+
+const storesOf = new WeakMap<TestDatabase, Store[]>();
+
+/**
+ * Another API instance on the same database as `h`, with its own store (pool), signer cache and
+ * limiter objects, as a second process would have; the clock is shared unless one is given.
+ */
+export const sibling = (h: Harness, opts: HarnessOptions & { clock?: { now: number } } = {}) =>
+  appOn(h.database, opts.clock ?? h.clock, opts);
+
+async function appOn(database: TestDatabase, clock: { now: number }, opts: HarnessOptions): Promise<Harness> {
+  const store = await openStore({ databaseUrl: database.url, sqlitePath: database.path });
+  storesOf.get(database)!.push(store);
   const config: Config = {
     ...defaultConfig,
     ...opts.config,
@@ -37,12 +60,8 @@ export async function harness(opts: { limits?: Partial<Config['limits']>; config
   };
   const deps = await buildDeps(store, { config, log: silentLogger, now: () => clock.now });
   const app = createApp(deps);
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   return {
-    app, store, clock, dir,
+    app, store, clock, database,
     async req(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       if (o.auth) headers.authorization = `Bearer ${o.auth}`;
@@ -52,7 +71,7 @@ export async function harness(opts: { limits?: Partial<Config['limits']>; config
         body = JSON.stringify(o.body);
         headers['content-type'] ??= 'application/json';
       }
-      const url = path.startsWith('http') ? path : path.startsWith('/api/v1/') || path === '/health' ? `http://api.test${path}` : `${API}${path}`;
+      const url = path.startsWith('http') ? path : path.startsWith('/api/v1/') || path === '/health' || path === '/ready' ? `http://api.test${path}` : `${API}${path}`;
       // The Node adapter hands Hono the socket; tests name the client's address the same way.
       const env = { incoming: { socket: { remoteAddress: o.ip ?? '203.0.113.7' } } };
       const res = await app.request(url, { method, headers, body }, env);

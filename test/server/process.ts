@@ -5,9 +5,22 @@ import { createInterface } from 'node:readline';
 
 export const BIN = fileURLToPath(new URL('../../bin/booking-api.mjs', import.meta.url));
 
+/** `--db <file>`, or nothing when the environment names a PostgreSQL DATABASE_URL instead. */
+const dbArgs = (db: string) => (db ? ['--db', db] : []);
+
+/**
+ * The test's environment for a child, minus the store selectors a developer's shell may export:
+ * a process gets DATABASE_URL or REDIS_URL only when the test passes them, so the SQLite suite
+ * never runs against PostgreSQL by accident.
+ */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = process.env;
+  return { ...rest, ...extra };
+}
+
 /** Runs `booking-api init` and returns what it printed. */
-export async function initDb(db: string, name = 'Concurrency Co', timezone = 'UTC'): Promise<{ business: { id: string }; secret_key: string }> {
-  const child = spawn(process.execPath, [BIN, 'init', '--db', db, '--name', name, '--timezone', timezone], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function initDb(db: string, name = 'Concurrency Co', timezone = 'UTC', env: Record<string, string> = {}): Promise<{ business: { id: string }; secret_key: string }> {
+  const child = spawn(process.execPath, [BIN, 'init', ...dbArgs(db), '--name', name, '--timezone', timezone], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -21,9 +34,9 @@ export interface ServerProcess { url: string; child: ChildProcess; stop(): Promi
 
 /** Starts `booking-api serve` on a free port as a real process and waits for its "listening" line. */
 export async function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+  const child = spawn(process.execPath, [BIN, 'serve', ...dbArgs(db), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: childEnv(env),
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -45,7 +58,8 @@ export async function startServerProcess(db: string, env: Record<string, string>
     url,
     child,
     async stop() {
-      if (child.exitCode !== null) return;
+      // A process killed by a signal has a signalCode and no exitCode.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },

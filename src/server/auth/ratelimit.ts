@@ -1,4 +1,6 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
 import { H } from '../../contract/index.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
@@ -18,7 +20,7 @@ export interface RateLimits {
  * (memory, Redis, PostgreSQL, …), so instances that must share counters swap the store here and
  * nothing else changes. A limit of 0 is off: no counting, no headers from it.
  */
-export function rateLimits(limits: Config['limits'], create = memoryLimiter): RateLimits {
+export function rateLimits(limits: Config['limits'], create: LimiterFactory = memoryLimiter): RateLimits {
   const spec: Record<Bucket, { points: number; duration: number }> = {
     session: { points: limits.sessionPerMinute, duration: 60 },
     widgetMinute: { points: limits.widgetPerMinute, duration: 60 },
@@ -64,8 +66,31 @@ export function rateLimits(limits: Config['limits'], create = memoryLimiter): Ra
 }
 
 interface LimiterLike { points: number; consume(key: string): Promise<RateLimiterRes> }
+export type LimiterFactory = (bucket: Bucket, points: number, duration: number) => LimiterLike;
 
-function memoryLimiter(bucket: Bucket, points: number, duration: number): LimiterLike {
+export function memoryLimiter(bucket: Bucket, points: number, duration: number): LimiterLike {
   const limiter = new RateLimiterMemory({ keyPrefix: bucket, points, duration });
   return { points, consume: (key) => limiter.consume(key, 1) };
 }
+
+// Shared stores: every API instance counts against the same numbers. When the shared store
+// fails, the library falls back to a per-process memory limiter (`insuranceLimiter`) instead of
+// failing the request: limits get looser for a moment, the API stays up.
+
+/** Counters in the `rate_limits` table (migration 0002) of the PostgreSQL database the API uses. */
+export const postgresLimiter = (pool: Pool): LimiterFactory => (bucket, points, duration) => {
+  const limiter = new RateLimiterPostgres({
+    storeClient: pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, keyPrefix: bucket, points, duration,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: bucket, points, duration }),
+  });
+  return { points, consume: (key) => limiter.consume(key, 1) };
+};
+
+/** Counters in Redis (`REDIS_URL`), under `<prefix>:<bucket>:<key>`. */
+export const redisLimiter = (client: Redis, prefix: string): LimiterFactory => (bucket, points, duration) => {
+  const limiter = new RateLimiterRedis({
+    storeClient: client, keyPrefix: `${prefix}:${bucket}`, points, duration,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: bucket, points, duration }),
+  });
+  return { points, consume: (key) => limiter.consume(key, 1) };
+};

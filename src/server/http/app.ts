@@ -71,6 +71,22 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions } = {}): Ho
     await limit(c, deps, [ipBucket(c, deps, 'public')]);
     return c.json({ status: 'ok' });
   });
+  // Readiness, for load balancers: 200 only while the database answers and the process is not
+  // shutting down. Liveness (/health) stays 200 in both cases, so nothing restarts a draining process.
+  app.get('/ready', async (c) => {
+    await limit(c, deps, [ipBucket(c, deps, 'public')]);
+    if (deps.lifecycle.draining) return c.json({ status: 'draining' }, 503);
+    try {
+      await Promise.race([
+        deps.store.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('database ping timed out')), 2000).unref()),
+      ]);
+    } catch (err) {
+      deps.log.error('readiness check failed', { request_id: c.get('requestId'), error: (err as Error).message });
+      return c.json({ status: 'unavailable' }, 503);
+    }
+    return c.json({ status: 'ready' });
+  });
   const doc = openApiDocument();
   app.get(`${API_BASE_PATH}/openapi.json`, async (c) => {
     await limit(c, deps, [ipBucket(c, deps, 'public')]);

@@ -33,10 +33,32 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
   if (err instanceof ApiError) e = err;
   else if (err instanceof HTTPException && err.status === 413) e = new ApiError('payload_too_large', 'Request body is larger than 64 KiB');
   else if (err instanceof HTTPException && err.status < 500) e = new ApiError('invalid_request', err.message || 'Bad request');
-  else {
+  else if (isBusy(err)) {
+    // Another process holds a lock we need past the wait: the transaction rolled back, nothing was
+    // written, and the same request (same Idempotency-Key) succeeds once the lock is gone.
+    log.error('database busy', { request_id: c.get('requestId') });
+    e = new ApiError('internal', 'The booking service is busy. Please try again in a moment.', undefined, { 'Retry-After': '1' });
+  } else if (isStorageFull(err)) {
+    // The disk is full or failing: the transaction rolled back, so nothing is half-written; the
+    // operator must act, and the same request succeeds once they have.
+    log.error('database cannot write', { request_id: c.get('requestId'), code: (err as { code?: string }).code });
+    e = new ApiError('internal', 'The booking service cannot save anything right now. Please try again later.', undefined, { 'Retry-After': '30' });
+  } else {
     log.error('unhandled error', { request_id: c.get('requestId'), error: err instanceof Error ? err.stack : String(err) });
     e = new ApiError('internal', 'Something went wrong on our side. Please try again.');
   }
   for (const [k, v] of Object.entries(e.headers ?? {})) c.header(k, v);
   return c.json(envelope(e.code, e.message, e.fields), e.status as 400);
+}
+
+/** The database's lock wait ran out: SQLite's busy_timeout, PostgreSQL's statement or lock timeout. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '57014' || code === '55P03';
+}
+
+/** SQLite's SQLITE_FULL and I/O errors, PostgreSQL's disk_full (53100). */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'));
 }

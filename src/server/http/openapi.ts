@@ -81,6 +81,7 @@ export function openApiDocument() {
     };
   }
   paths['/health'] = { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'OK' } } } };
+  paths['/ready'] = { get: { summary: 'Readiness: the database answers and the process is not shutting down', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } };
   return {
     openapi: '3.1.0',
     info: { title: 'Booking API', version: '1.0.0', description: 'The wire contract between <booking-widget>, merchants\' servers and the booking API.' },

@@ -4,13 +4,12 @@ import type { AppEnv, Deps } from '../context.ts';
 import { requireAuth } from '../auth/authenticate.ts';
 import { readQuery, zoneOrThrow } from '../http/validate.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import { availability } from '../scheduling/index.ts';
+import { availability, isoInstant as iso } from '../scheduling/index.ts';
 import { getService, hoursOf, rulesOf, staffOfServices } from '../domain/catalog.ts';
 import { busyOf } from '../domain/slots.ts';
 import { findGuest } from '../domain/guests.ts';
 
 const DAY = 24 * 3600 * 1000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function availabilityRoutes(api: Hono<AppEnv>, deps: Deps) {
   api.get('/availability', requireAuth(deps, ['session']), async (c) => {

@@ -30,21 +30,21 @@ export function bookingRoutes(api: Hono<AppEnv>, deps: Deps) {
 
     // Phase one claims the key; phase two books and records the answer in one transaction, so a
     // crash can leave a claimed key (retried after a minute) but never a booking without its answer.
-    const replay = await deps.store.write((tx) => idem.claim(tx, p, key, hash, deps.now()));
+    const replay = await deps.store.write((tx) => idem.claim(tx, p, key, hash, deps.now()), p.businessId);
     if (replay) return respond(c, replay);
     try {
       const res = await deps.store.write(async (tx) => {
         const res = await book(tx, deps, p, c.req.header(H.guestToken), { ...body, timezone, startMs: start });
         await idem.finish(tx, p, key, res);
         return res;
-      });
+      }, p.businessId);
       return respond(c, res);
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) {
         const res = { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: {} };
-        await deps.store.write((tx) => idem.finish(tx, p, key, res));
+        await deps.store.write((tx) => idem.finish(tx, p, key, res), p.businessId);
       } else {
-        await deps.store.write((tx) => idem.release(tx, p, key)).catch(() => {});
+        await deps.store.write((tx) => idem.release(tx, p, key), p.businessId).catch(() => {});
       }
       throw err;
     }
@@ -53,7 +53,7 @@ export function bookingRoutes(api: Hono<AppEnv>, deps: Deps) {
   api.get('/guest/bookings', requireAuth(deps, ['session']), async (c) => {
     const p = c.get('principal');
     const sent = c.req.header(H.guestToken);
-    const guest = (await findGuest(deps.store.db, p, sent)) ?? (await deps.store.write((tx) => guestFor(tx, p, undefined, deps.now())));
+    const guest = (await findGuest(deps.store.db, p, sent)) ?? (await deps.store.write((tx) => guestFor(tx, p, undefined, deps.now()), p.businessId));
     const rows = await deps.store.db.selectFrom('bookings').selectAll().where('guest_id', '=', guest.id).limit(200).execute();
     const now = deps.now();
     const upcoming = (b: BookingRow) => b.status === 'confirmed' && b.end_ms > now;

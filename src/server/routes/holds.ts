@@ -37,6 +37,10 @@ export function holdRoutes(api: Hono<AppEnv>, deps: Deps) {
       if (free.length === 0) throw new ApiError('slot_taken', 'That time is no longer available');
       const staffId = await leastBusy(tx, free, start, (await getBusiness(tx, p.businessId)).timezone);
       const range = blockedRange(rulesOf(service), start);
+      // Expired holds no longer block anyone but still sit in the table; clear the ones in the
+      // way, or PostgreSQL's no-overlap constraint on holds would refuse the new one.
+      await tx.deleteFrom('holds').where('staff_id', '=', staffId).where('expires_ms', '<=', now)
+        .where('block_start_ms', '<', range.blockEnd).where('block_end_ms', '>', range.blockStart).execute();
       const hold: HoldRow = {
         id: newId('hld'), business_id: p.businessId, mode: p.mode, guest_id: guest.id, service_id: service.id, staff_id: staffId,
         start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
@@ -44,7 +48,7 @@ export function holdRoutes(api: Hono<AppEnv>, deps: Deps) {
       };
       await tx.insertInto('holds').values(hold).execute();
       return { hold, guest };
-    });
+    }, p.businessId);
     c.header(H.guestToken, guest.token);
     return c.json({ hold: holdOut(hold) }, 201);
   });

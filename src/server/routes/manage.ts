@@ -38,19 +38,22 @@ export function manageRoutes(api: Hono<AppEnv>, deps: Deps) {
   // Cancelling twice answers the booking as it is: the first cancellation stands.
   api.post('/bookings/:id/cancel', perIp, async (c) => {
     const body = await readBody(c, CancelRequest, { emptyOk: true });
+    const { business_id } = await authorised(deps.store.db, c);
     const row = await deps.store.write(async (tx) => {
       const row = await authorised(tx, c);
       if (row.status === 'cancelled') return row;
       const now = deps.now();
       await tx.updateTable('bookings').set({ status: 'cancelled', cancelled_at: now, cancel_reason: body.reason ?? null }).where('id', '=', row.id).execute();
       return { ...row, status: 'cancelled' as const, cancelled_at: now, cancel_reason: body.reason ?? null };
-    });
+    }, business_id);
     return c.json({ booking: bookingOut(row) });
   });
 
   api.post('/bookings/:id/reschedule', perIp, async (c) => {
     const body = await readBody(c, RescheduleRequest);
     const start = instantOrThrow(body.start, 'start');
+    // The business (the write's lock scope) never changes; the row itself is re-read inside.
+    const { business_id } = await authorised(deps.store.db, c);
     const row = await deps.store.write(async (tx) => {
       const row = await authorised(tx, c);
       if (row.status === 'cancelled') throw new ApiError('forbidden', 'A cancelled booking cannot be rescheduled; book a new time instead');
@@ -69,7 +72,7 @@ export function manageRoutes(api: Hono<AppEnv>, deps: Deps) {
       const moved = { staff_id: staffId, start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd };
       await tx.updateTable('bookings').set(moved).where('id', '=', row.id).execute();
       return { ...row, ...moved };
-    });
+    }, business_id);
     return c.json({ booking: bookingOut(row) });
   });
 }

@@ -46,7 +46,7 @@ export function serviceRoutes(api: Hono<AppEnv>, deps: Deps) {
         active: body.active === false ? 0 : 1, created_at: deps.now(), deleted_at: null,
       }).execute();
       await setStaff(tx, id, body.staff_ids ?? []);
-    });
+    }, p.businessId);
     return c.json(await serviceView(db, p, id), 201);
   });
 
@@ -67,7 +67,7 @@ export function serviceRoutes(api: Hono<AppEnv>, deps: Deps) {
         await checkStaff(tx, p, staff_ids);
         await setStaff(tx, id, staff_ids);
       }
-    });
+    }, p.businessId);
     return c.json(await serviceView(db, p, id));
   });
 

@@ -54,7 +54,7 @@ export function staffRoutes(api: Hono<AppEnv>, deps: Deps) {
     await deps.store.write(async (tx) => {
       await tx.updateTable('staff').set({ deleted_at: deps.now() }).where('id', '=', id).execute();
       await tx.deleteFrom('service_staff').where('staff_id', '=', id).execute();
-    });
+    }, p.businessId);
     return c.body(null, 204);
   });
 

@@ -2,20 +2,42 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
-import { migrationProvider } from './migrations.ts';
+import { migrationsFor, type Dialect } from './migrations.ts';
+import { withStatementCache } from './statements.ts';
 import type { DB } from './schema.ts';
 
 export type Tx = Kysely<DB> | Transaction<DB>;
 
+export type { Dialect } from './migrations.ts';
+
 export interface Store {
+  dialect: Dialect;
   db: Kysely<DB>;
   /**
-   * Runs `fn` as one write transaction that no other writer can interleave with. The slot check
-   * and the insert of a hold or booking go through here, which is what makes double booking
-   * impossible: there is no window between reading "free" and writing "taken".
+   * Runs `fn` as one write transaction that no other writer of the same `scope` can interleave
+   * with. The slot check and the insert of a hold or booking go through here, which is what makes
+   * double booking impossible: there is no window between reading "free" and writing "taken".
+   * Routes pass the business id as the scope (calendars never span businesses); SQLite
+   * serialises every write whatever the scope, PostgreSQL one lock per scope.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, scope?: string): Promise<T>;
+  /** The PostgreSQL pool, shared with the rate limiter's counters; absent on SQLite. */
+  pgPool?: import('pg').Pool;
+  /** Resolves when the database answers a query; the readiness check calls it. */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * `DATABASE_URL=postgres://…` selects PostgreSQL; anything else is the embedded SQLite file.
+ * The PostgreSQL driver is loaded only when asked for.
+ */
+export async function openStore(target: { databaseUrl?: string | undefined; sqlitePath: string; postgres?: import('./postgres.ts').PostgresOptions }): Promise<Store> {
+  if (target.databaseUrl) {
+    const { openPostgres } = await import('./postgres.ts');
+    return openPostgres(target.databaseUrl, target.postgres);
+  }
+  return openSqlite(target.sqlitePath);
 }
 
 /**
@@ -30,10 +52,11 @@ export async function openSqlite(path: string): Promise<Store> {
   native.pragma('synchronous = NORMAL');
   // Another process on the same file (a CLI command next to a running server) waits instead of failing.
   native.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
-  await migrate(db);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  await migrate(db, 'sqlite');
 
   return {
+    dialect: 'sqlite',
     db,
     // BEGIN IMMEDIATE takes the write lock up front, so a second process cannot slip a write in
     // between our read and our insert (a deferred transaction would only fail at upgrade time).
@@ -49,12 +72,25 @@ export async function openSqlite(path: string): Promise<Store> {
           throw err;
         }
       }),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
     close: () => db.destroy(),
   };
 }
 
-export async function migrate(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/** `postgres://user:secret@host/db` → `postgres://host:5432/db`: safe for logs and error messages. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationsFor(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,7 +1,10 @@
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
 
 // Versioned, append-only. Never edit a migration that has shipped; add the next one.
-const migrations: Record<string, Migration> = {
+// Both engines run the same list; a migration may do more on one of them (see 0002).
+const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_initial': {
     async up(db: Kysely<any>) {
       await db.schema.createTable('businesses')
@@ -141,10 +144,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_created').on('idempotency_keys').column('created_at').execute();
     },
   },
-};
 
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return migrations;
+  /**
+   * PostgreSQL only: overlapping calendar rows become impossible in the database itself, whatever
+   * the application does. Half-open ranges `[)` so back-to-back slots touch without colliding;
+   * the blocked range (buffers included) is what the slot check compares too. Cancelled bookings
+   * free their time. Holds collide with holds; holds against bookings stay an application check,
+   * as one constraint cannot span two tables. SQLite has no exclusion constraints: its guard is
+   * the write lock alone (decision 001).
+   */
+  '0002_postgres_exclusion_and_rate_limits': {
+    async up(db: Kysely<any>) {
+      if (dialect !== 'postgres') return;
+      // to_timestamp(double precision) is immutable, as an index expression must be; epoch
+      // milliseconds / 1000.0 keeps whole milliseconds exactly.
+      const range = (from: string, to: string) =>
+        sql.raw(`tstzrange(to_timestamp(${from} / 1000.0), to_timestamp(${to} / 1000.0), '[)')`);
+      await sql`create extension if not exists btree_gist`.execute(db);
+      await sql`alter table bookings add constraint bookings_no_overlap
+        exclude using gist (staff_id with =, ${range('block_start_ms', 'block_end_ms')} with &&)
+        where (status = 'confirmed')`.execute(db);
+      await sql`alter table holds add constraint holds_no_overlap
+        exclude using gist (staff_id with =, ${range('block_start_ms', 'block_end_ms')} with &&)`.execute(db);
+      // rate-limiter-flexible's RateLimiterPostgres table, created here rather than by the library
+      // at run time, so the API's database role needs no DDL rights after migrating.
+      await sql`create table if not exists rate_limits (
+        key varchar(255) primary key, points integer not null default 0, expire bigint)`.execute(db);
+    },
   },
-};
+});
+
+export const migrationsFor = (dialect: Dialect): MigrationProvider => ({
+  async getMigrations() {
+    return migrations(dialect);
+  },
+});
