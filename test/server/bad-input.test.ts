@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorBody } from '../../src/contract/index.ts';
-import { SHOP, booking, idemKey, ok, shop, type Res } from './helpers.ts';
+import { SHOP, booking, expectError, idemKey, ok, shop, type Res } from './helpers.ts';
 
 const assertEnvelope = (r: Res, label: string) => {
   assert.ok(r.status >= 400 && r.status < 500, `${label}: status ${r.status} ${JSON.stringify(r.body)}`);
@@ -53,6 +53,22 @@ describe('bad input', () => {
     const r = await ok(s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T09:00:00Z', { notes: nasty, customer: { name: nasty.slice(0, 200), email: 'bobby@example.com' } }) }), 201);
     assert.equal(r.booking.notes, nasty);
     assert.equal((await s.h.store.db.selectFrom('bookings').selectAll().execute()).length, 1);
+  });
+
+  it('keeps text at its length limits exactly, script URLs and direction overrides included, and refuses one character more', async () => {
+    const s = await shop();
+    const notes = `javascript:alert(1) \u202E\u2066 ${'ü'.repeat(1980)}`.slice(0, 2000);
+    const name = `\u202Bرشيد <b>${'x'.repeat(200)}`.slice(0, 200);
+    const r = await ok(s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T10:00:00Z', { notes, customer: { name, email: 'r@example.com' } }) }), 201);
+    assert.equal(r.booking.notes, notes);
+    assert.equal(r.booking.customer.name, name);
+    const listed = await ok(s.h.req('GET', '/bookings?from=2027-03-01&to=2027-03-02', { auth: s.sk }), 200);
+    assert.equal(listed.data[0].notes, notes);
+    const tooLong = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T12:00:00Z', { notes: notes + 'x' }) });
+    expectError(tooLong, 400, 'invalid_request');
+    assert.equal(tooLong.body.error.fields[0].property, 'notes');
+    const huge = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T12:00:00Z', { customer: { name: 'n'.repeat(10_000), email: 'r@example.com' } }) });
+    expectError(huge, 400, 'invalid_request');
   });
 
   it('answers unknown routes, negative durations and bad queries with the envelope', async () => {
