@@ -1,6 +1,8 @@
 // Widget weight against DESIGN.md's budgets: the first-paint script (widget.js and anything it
-// imports statically) and everything (lazy chunks and every locale), raw, gzip and brotli, plus
-// what each package or source folder contributes (tree-shaken source, before minification).
+// imports statically: what paints the widget's skeleton and sends the first API call), what the
+// service list needs on top (the schemas chunk, fetched beside that call), and everything (lazy
+// chunks and every locale), raw, gzip and brotli, plus what each package or source folder
+// contributes (tree-shaken source, before minification).
 // Run: npm run bench:bundle   (builds first)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,15 +26,20 @@ const rows = files.map((f) => ({ file: f, ...size(readFileSync(join(dir, f))) })
 // First paint: the entry and its static imports, transitively.
 const byName = new Map(chunks.map((c) => [c.fileName, c]));
 const first = new Set<string>();
-const visit = (name: string) => {
-  if (first.has(name)) return;
-  first.add(name);
-  for (const i of byName.get(name)?.imports ?? []) visit(i);
+const visit = (name: string, into: Set<string>) => {
+  if (into.has(name)) return;
+  into.add(name);
+  for (const i of byName.get(name)?.imports ?? []) visit(i, into);
 };
-visit('widget.js');
+visit('widget.js', first);
+// The service list: the first paint plus the schemas chunk (zod and the first answers' schemas).
+const list = new Set(first);
+const schemasChunk = chunks.find((c) => Object.keys(c.modules).some((id) => id.endsWith('src/widget/schemas.ts')));
+if (schemasChunk) visit(schemasChunk.fileName, list);
 const sum = (pick: (r: (typeof rows)[number]) => boolean) =>
   rows.filter(pick).reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip, brotli: a.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 const fp = sum((r) => first.has(r.file));
+const toList = sum((r) => list.has(r.file));
 const all = sum(() => true);
 const kb = (n: number) => (n / 1024).toFixed(2).padStart(6);
 
@@ -40,14 +47,19 @@ console.log('file                                   raw KB  gzip KB  brotli KB')
 for (const r of rows) console.log(`${r.file.padEnd(36)} ${kb(r.raw)}   ${kb(r.gzip)}    ${kb(r.brotli)}`);
 console.log();
 console.log(`first paint (${[...first].join(' + ')}): gzip ${kb(fp.gzip)} KB, brotli ${kb(fp.brotli)} KB — budget ${BUDGET.firstPaint / 1024} KB (aim ${BUDGET.firstPaintAim / 1024}) ${fp.gzip <= BUDGET.firstPaint ? 'OK' : 'OVER'}`);
+console.log(`to the service list (+ ${[...list].filter((f) => !first.has(f)).join(' + ')}, fetched beside the first API call): gzip ${kb(toList.gzip)} KB, brotli ${kb(toList.brotli)} KB`);
 console.log(`everything: gzip ${kb(all.gzip)} KB, brotli ${kb(all.brotli)} KB — budget ${BUDGET.all / 1024} KB ${all.gzip <= BUDGET.all ? 'OK' : 'OVER'}`);
 
-console.log('\nwhat each part contributes to the first paint (tree-shaken source before minification):');
-const parts = new Map<string, number>();
-for (const c of chunks.filter((c) => first.has(c.fileName))) {
-  for (const [id, m] of Object.entries(c.modules)) {
-    const pkg = id.includes('node_modules/') ? id.split('node_modules/').pop()!.split('/').slice(0, id.includes('node_modules/@') ? 2 : 1).join('/') : `src/${id.split('/src/')[1]?.split('/').slice(0, 2).join('/')}`;
-    parts.set(pkg, (parts.get(pkg) ?? 0) + m.renderedLength);
+function contributions(title: string, pick: (c: Rolldown.OutputChunk) => boolean) {
+  console.log(`\nwhat each part contributes to ${title} (tree-shaken source before minification):`);
+  const parts = new Map<string, number>();
+  for (const c of chunks.filter(pick)) {
+    for (const [id, m] of Object.entries(c.modules)) {
+      const pkg = id.includes('node_modules/') ? id.split('node_modules/').pop()!.split('/').slice(0, id.includes('node_modules/@') ? 2 : 1).join('/') : `src/${id.split('/src/')[1]?.split('/').slice(0, 2).join('/')}`;
+      parts.set(pkg, (parts.get(pkg) ?? 0) + m.renderedLength);
+    }
   }
+  for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1])) if (v > 0) console.log(`  ${k.padEnd(40)} ${kb(v)} KB`);
 }
-for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(40)} ${kb(v)} KB`);
+contributions('the first paint', (c) => first.has(c.fileName));
+contributions('everything', () => true);

@@ -400,3 +400,12 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
     });
   });
 });
+
+describe('engine: writing instants', () => {
+  it('writes slot instants exactly as Date#toISOString does, and other instants through it', async () => {
+    const { isoInstant } = await import('../../src/server/scheduling/index.ts');
+    const samples = [0, 951_782_400_000, 1_709_164_800_000, 253_402_300_740_000, -60_000, 1_000_000_000_001, 1_700_000_000_123];
+    for (let i = 0; i < 5000; i++) samples.push(Math.floor(Math.random() * 4_102_444_800_000 / 60_000) * 60_000);
+    for (const ms of samples) assert.equal(isoInstant(ms), new Date(ms).toISOString(), String(ms));
+  });
+});

@@ -30,13 +30,21 @@ export function staticRoutes(app: Hono<AppEnv>, opts: StaticOptions) {
   };
   const send = (body: Buffer | string, ext: string, cache: string) =>
     new Response(typeof body === 'string' ? body : new Uint8Array(body), { headers: { 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' } });
+  // Merchant pages live on other origins and load the widget as a module script, which the browser
+  // fetches in CORS mode: without this header no cross-origin page could run it. The script and its
+  // chunks are public and fetched without credentials, so `*` is right here (unlike API answers).
+  const script = (body: Buffer, cache: string) => {
+    const res = send(body, 'js', cache);
+    res.headers.set('Access-Control-Allow-Origin', '*');
+    return res;
+  };
   const YEAR = 'public, max-age=31536000, immutable';
 
   app.use('*', compress());
-  app.get('/widget.js', () => send(file(opts.widgetDir, 'widget.js'), 'js', 'public, max-age=300'));
-  app.get(`/v/${opts.version}/widget.js`, () => send(file(opts.widgetDir, 'widget.js'), 'js', YEAR));
-  app.get('/chunks/:name{[\\w.-]+\\.js}', (c) => send(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), 'js', YEAR));
-  app.get(`/v/${opts.version}/chunks/:name{[\\w.-]+\\.js}`, (c) => send(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), 'js', YEAR));
+  app.get('/widget.js', () => script(file(opts.widgetDir, 'widget.js'), 'public, max-age=300'));
+  app.get(`/v/${opts.version}/widget.js`, () => script(file(opts.widgetDir, 'widget.js'), YEAR));
+  app.get('/chunks/:name{[\\w.-]+\\.js}', (c) => script(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), YEAR));
+  app.get(`/v/${opts.version}/chunks/:name{[\\w.-]+\\.js}`, (c) => script(file(join(opts.widgetDir, 'chunks'), c.req.param('name')), YEAR));
   const { demoDir } = opts;
   if (!demoDir) return;
   const page = (name: string) => {
@@ -45,6 +53,8 @@ export function staticRoutes(app: Hono<AppEnv>, opts: StaticOptions) {
     return html;
   };
   app.get('/', () => send(page('index.html'), 'html', 'no-cache'));
+  // Browsers ask every origin for one; the demo has none, and a 404 would be a console error.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/demo/:name{[\\w-]+\\.(html|css|js)}', (c) => {
     const name = c.req.param('name');
     const ext = name.split('.').pop()!;

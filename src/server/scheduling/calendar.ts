@@ -47,6 +47,11 @@ export class ZoneCalendar {
     this.zone = IANAZone.create(name);
   }
 
+  /** Dates resolved so far (for the shared cache's bound). */
+  get size(): number {
+    return this.days.size + this.transitionWalls.size;
+  }
+
   /** First instant of a local date (00:00, or the end of a gap swallowing midnight). */
   dayStart(date: string): number {
     return this.day(date).start;
@@ -176,16 +181,32 @@ function readAt(wall: Wall, offset: number): number {
   return DateTime.fromObject(wall, { zone: FixedOffsetZone.instance(offset) }).toMillis();
 }
 
-/** One calendar per zone per call, shared by staff and the customer's zone. */
+/**
+ * One calendar per zone, shared by staff, the customer's zone and every call: what luxon says about
+ * a zone's dates does not change while the process runs (its tzdata is fixed), so each date is
+ * resolved once, not once per request. Bounded: past `maxDays` dates in all, it starts afresh.
+ */
 export class Calendars {
   private readonly byZone = new Map<string, ZoneCalendar>();
 
+  constructor(private readonly maxDays = 50_000) {}
+
   get(zone: string): ZoneCalendar {
     let cal = this.byZone.get(zone);
-    if (!cal) {
+    if (!cal || this.size() > this.maxDays) {
+      if (cal) this.byZone.clear();
       cal = new ZoneCalendar(zone);
       this.byZone.set(zone, cal);
     }
     return cal;
   }
+
+  private size(): number {
+    let n = 0;
+    for (const cal of this.byZone.values()) n += cal.size;
+    return n;
+  }
 }
+
+/** The process's calendars (see Calendars). */
+export const sharedCalendars = new Calendars();

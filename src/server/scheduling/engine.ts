@@ -32,7 +32,7 @@
  *    staff id in input order. Every date from..to is listed, [] when empty.
  */
 import { indexBusy } from './busy.ts';
-import { Calendars, ZoneCalendar } from './calendar.ts';
+import { sharedCalendars, type Calendars } from './calendar.ts';
 import type {
   AvailabilityQuery,
   DaySlots,
@@ -54,7 +54,7 @@ export function availability(q: AvailabilityQuery): DaySlots[] {
   const dates = dateRange(q.from, q.to);
   if (dates.length === 0) return [];
   // Shared with the staff pass: a business and its customers often share a zone.
-  const calendars = new Calendars();
+  const calendars = sharedCalendars;
   const customer = calendars.get(q.timezone);
   // bounds[i] is where dates[i] begins; the extra last one ends the range.
   const bounds = [...dates, addDays(q.to, 1)].map((date) => customer.dayStart(date));
@@ -78,7 +78,7 @@ export function availability(q: AvailabilityQuery): DaySlots[] {
 }
 
 export function freeStaffAt(q: EngineInput, start: number): string[] {
-  const offers = collectOffers(q, new Calendars(), start, start + 1);
+  const offers = collectOffers(q, sharedCalendars, start, start + 1);
   return (offers.get(start) ?? []).map((i) => q.staff[i]!.id);
 }
 
@@ -87,7 +87,7 @@ export function freeStaffAt(q: EngineInput, start: number): string[] {
  * swallowed midnight. The same boundary availability() uses for its range.
  */
 export function dayStart(date: string, zone: string): number {
-  return new ZoneCalendar(zone).dayStart(date);
+  return sharedCalendars.get(zone).dayStart(date);
 }
 
 export function blockedRange(

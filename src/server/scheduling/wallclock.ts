@@ -51,6 +51,21 @@ export function dateOf(days: number): string {
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
+let lastDay = NaN;
+let lastDate = '';
+const CLOCK = Array.from({ length: DAY_MINUTES }, (_, m) => `T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00.000Z`);
+
+/**
+ * Date#toISOString for instants on a whole UTC minute (every slot is), without building a Date:
+ * a month of slots writes thousands of them per answer. Other instants take the slow path.
+ */
+export function isoInstant(ms: number): string {
+  if (ms % MINUTE_MS !== 0 || ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  if (days !== lastDay) lastDate = dateOf((lastDay = days));
+  return lastDate + CLOCK[(ms - days * DAY_MS) / MINUTE_MS];
+}
+
 export function addDays(date: string, days: number): string {
   return dateOf(dayNumber(date) + days);
 }

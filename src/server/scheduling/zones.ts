@@ -43,6 +43,18 @@ function exactSpelling(name: string): string | undefined {
  * zone must follow a real region's DST rules.
  */
 export function canonicalZone(name: string): string | null {
+  // Every availability request names a zone; asking Intl each time was a visible share of its cost.
+  const known = canonical.get(name);
+  if (known !== undefined) return known;
+  const result = resolveZone(name);
+  if (canonical.size >= 2000) canonical.clear(); // bounded: arbitrary names cannot grow it
+  canonical.set(name, result);
+  return result;
+}
+
+const canonical = new Map<string, string | null>();
+
+function resolveZone(name: string): string | null {
   if (typeof name !== 'string' || name === '' || !IANAZone.isValidZone(name)) return null;
   const spelled = exactSpelling(name);
   if (spelled === undefined) {

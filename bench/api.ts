@@ -1,0 +1,81 @@
+// API throughput and latency over loopback with autocannon, against a real `booking-api serve`
+// process: GET /health as the floor of the HTTP stack, then availability for a 31-day month with
+// 5 staff and 500 existing bookings, the session exchange, and bookings on distinct slots.
+// Each figure beside its ratio to /health measured in the same run. Run: npm run bench:api
+import { cpus, totalmem } from 'node:os';
+import autocannon from 'autocannon';
+import { DAY, OPEN_DAILY, startBenchServer } from './server.ts';
+import { table } from './stats.ts';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+
+const server = await startBenchServer('UTC');
+try {
+  // The business: 5 staff open 08:00–20:00 every day, a 30-minute service, 500 bookings.
+  const staff = await Promise.all(Array.from({ length: 5 }, (_, i) => server.admin('POST', '/staff', { name: `Stylist ${i + 1}` })));
+  for (const s of staff) await server.admin('PUT', `/staff/${s.id}/schedule`, { weekly: OPEN_DAILY });
+  const service = await server.admin('POST', '/services', { name: 'Cut', duration_minutes: 30, slot_interval_minutes: 30, horizon_days: 400, staff_ids: staff.map((s) => s.id) });
+  const pk = await server.admin('POST', '/api-keys', { name: 'bench', type: 'publishable' });
+  const exchange = async () => (await (await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk.key}` } })).json()).session_token as string;
+  const token = await exchange();
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  const firstDay = Math.floor(Date.now() / DAY) * DAY + 2 * DAY;
+  const from = new Date(firstDay).toISOString().slice(0, 10);
+  const to = new Date(firstDay + 30 * DAY).toISOString().slice(0, 10);
+  // 500 bookings on distinct (staff, slot) pairs spread over the 31 days: 24 half-hours × 5 staff a day.
+  const book = (start: number, staffId: string, n: number) =>
+    fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST', headers: { ...auth, 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ service_id: service.id, staff_id: staffId, start: new Date(start).toISOString(), timezone: 'UTC', customer: { name: `Guest ${n}`, email: `guest${n}@example.com` } }),
+    });
+  for (let batch = 0; batch < 500; batch += 20) {
+    await Promise.all(Array.from({ length: 20 }, async (_, j) => {
+      const n = batch + j;
+      const slot = (n * 37) % (31 * 24);
+      const res = await book(firstDay + Math.floor(slot / 24) * DAY + 8 * 3_600_000 + (slot % 24) * 1_800_000, staff[n % 5].id, n);
+      if (res.status !== 201) throw new Error(`seeding booking ${n}: ${res.status} ${await res.text()}`);
+    }));
+  }
+
+  // Bookings under load go to a sixth staff member, far in the future, one distinct slot each.
+  const loadStaff = await server.admin('POST', '/staff', { name: 'Load' });
+  await server.admin('PUT', `/staff/${loadStaff.id}/schedule`, { weekly: { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] } });
+  const loadService = await server.admin('POST', '/services', { name: 'Quick', duration_minutes: 15, slot_interval_minutes: 15, horizon_days: 700, staff_ids: [loadStaff.id] });
+  let nextSlot = firstDay + 60 * DAY;
+
+  const run = (title: string, opts: Partial<autocannon.Options> & { path: string }) =>
+    new Promise<[string, autocannon.Result]>((resolve, reject) => {
+      autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts, url: server.url + opts.path }, (err, result) => (err ? reject(err) : resolve([title, result])));
+    });
+
+  const results: [string, autocannon.Result][] = [];
+  results.push(await run('GET /health', { path: '/health' }));
+  results.push(await run(`GET /availability (31 days, 5 staff, 500 bookings)`, {
+    path: `/api/v1/availability?service_id=${service.id}&from=${from}&to=${to}&timezone=Europe/Berlin`, headers: auth,
+  }));
+  results.push(await run('POST /session', { path: '/api/v1/session', method: 'POST', headers: { authorization: `Bearer ${pk.key}` } }));
+  results.push(await run('POST /bookings (distinct slots)', {
+    path: '/api/v1/bookings', method: 'POST',
+    requests: [{
+      setupRequest: (req) => {
+        const start = new Date((nextSlot += 15 * 60_000)).toISOString();
+        return { ...req, headers: { ...auth, 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify({ service_id: loadService.id, staff_id: loadStaff.id, start, timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }) };
+      },
+    }],
+  }));
+
+  const health = results[0]![1].requests.average;
+  console.log(`API over loopback: ${CONNECTIONS} connections, ${DURATION} s each; ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  for (const [title, r] of results) if (r.non2xx) console.log(title, 'status codes:', JSON.stringify(r.statusCodeStats));
+  table(['route', 'req/s', 'p50 ms', 'p99 ms', '× /health', 'non-2xx', 'errors'], results.map(([title, r]) => [
+    title, r.requests.average.toFixed(0), String(r.latency.p50), String(r.latency.p99), (r.requests.average / health).toFixed(2), String(r.non2xx), String(r.errors),
+  ]));
+  const avail = results[1]![1];
+  const ratio = avail.requests.average / health;
+  console.log(`\nbudget: availability ≥ 50 % of /health throughput and p99 ≤ 25 ms → ${(ratio * 100).toFixed(0)} %, p99 ${avail.latency.p99} ms: ${ratio >= 0.5 && avail.latency.p99 <= 25 ? 'OK' : 'MISSED'}`);
+  console.log(`server resident memory after the load: ${server.rssMb().toFixed(0)} MB`);
+} finally {
+  await server.stop();
+}
