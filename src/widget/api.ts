@@ -1,7 +1,6 @@
-import * as z from 'zod/mini';
-import { ServiceList } from '../contract/catalog.ts';
-import { FATAL_CREDENTIAL_CODES } from '../contract/errors.ts';
-import { WidgetApiError, send, type FetchOptions } from './net.ts';
+import type * as z from 'zod/mini';
+import { FATAL_CREDENTIAL_CODES } from '../contract/codes.ts';
+import { WidgetApiError, schemas, send, type FetchOptions } from './net.ts';
 import type { Session } from './session.ts';
 import { store } from './storage.ts';
 
@@ -9,6 +8,8 @@ import { store } from './storage.ts';
  * The widget's one API client. Every answer is parsed with the contract's schemas; a 401
  * `session_expired` refreshes the session and retries once; a dead key stops the session.
  */
+export interface MonthQuery { service_id: string; from: string; to: string; timezone: string; staff_id?: string | undefined }
+
 export type CallOptions = FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean };
 
 export class Api {
@@ -19,9 +20,12 @@ export class Api {
     return `bw:guest:${new URL(this.session.apiBase).origin}:${this.session.data?.business.id}`;
   }
 
-  /** One request: auth, guest token, retries and parsing; `schema` null for answers without a body. */
+  /**
+   * One request: auth, guest token, retries and parsing; `schema` null for answers without a
+   * body, or a function that loads it (the first paint's schemas arrive beside the request).
+   */
   async call<T extends z.ZodMiniType>(
-    schema: T | null, method: string, path: string,
+    schema: T | null | (() => Promise<T>), method: string, path: string,
     o: CallOptions = {},
   ): Promise<z.infer<T>> {
     const attempt = async (token: string | undefined) => {
@@ -48,13 +52,20 @@ export class Api {
     const guest = res.headers.get('X-Guest-Token');
     if (guest) store.set(this.guestKey, guest);
     if (!schema) return undefined as z.infer<T>;
-    const parsed = schema.safeParse(await res.json());
+    await schemas(); // zod's settings (no run-time code generation) apply before any parse
+    const parsed = (typeof schema === 'function' ? await schema() : schema).safeParse(await res.json());
     if (!parsed.success) throw new WidgetApiError('bad_response', 'Unexpected answer from the booking service', res.status);
     return parsed.data;
   }
 
   services(o?: FetchOptions) {
-    return this.call(ServiceList, 'GET', '/services', o);
+    return this.call(() => schemas().then((s) => s.ServiceList), 'GET', '/services', o);
+  }
+
+  /** Free times; here rather than in the flow so a preselected service's month can be asked for beside the service list. */
+  availability(q: MonthQuery, o?: FetchOptions) {
+    const query = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
+    return this.call(() => schemas().then((s) => s.AvailabilityResponse), 'GET', `/availability?${query}`, o);
   }
   // Every other route is called from the lazily loaded flow (flow/api.ts), with its own schemas.
 }

@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
-import type { Booking, Hold, PublicService } from '../contract/widget.ts';
-import { Api } from './api.ts';
-import { addDays, prefers12h, todayIn, weekStartOf, fmt } from './dates.ts';
+import type { AvailabilityResponse, Booking, Hold, PublicService } from '../contract/widget.ts';
+import { Api, type MonthQuery } from './api.ts';
+import { addDays, firstOfMonth, fmt, lastOfMonth, monthOf, prefers12h, todayIn, weekStartOf } from './dates.ts';
 import { fire, type Step } from './events.ts';
 import { en, loadMessages, type Messages } from './i18n/index.ts';
 import { WidgetApiError } from './net.ts';
@@ -19,6 +19,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 export interface Saved { step: Step; serviceId: string; date?: string | undefined; hold?: Hold | undefined; values?: Values | undefined }
 
 /**
+ * @tagname booking-widget
  * @summary A booking flow in the page: service → date → time → details → confirmation, plus manage.
  *
  * @slot - Fallback content (a "Book online" link), shown until the element upgrades and whenever it cannot work.
@@ -34,12 +35,25 @@ export interface Saved { step: Step; serviceId: string; date?: string | undefine
  *
  * @csspart root - The widget's frame.
  * @csspart heading - Each step's heading.
- * @csspart service - A service button. @csspart service-name @csspart service-price @csspart service-meta
- * @csspart calendar - The month grid. @csspart day @csspart day-free @csspart month-prev @csspart month-next
+ * @csspart service - A service button.
+ * @csspart service-name - A service's name.
+ * @csspart service-meta - A service's duration and price.
+ * @csspart service-price - A service's price.
+ * @csspart calendar - The month grid.
+ * @csspart day - A day of the month grid.
+ * @csspart day-free - A day with free times.
+ * @csspart month-prev - The previous-month button.
+ * @csspart month-next - The next-month button.
  * @csspart slot - A time button.
- * @csspart input - Form fields. @csspart label @csspart field-error
- * @csspart button - Every button. @csspart primary - The main action of a step. @csspart back
- * @csspart notice - Messages (held, taken, expired, errors). @csspart summary - Booking summaries.
+ * @csspart hold - The hold's countdown.
+ * @csspart input - Form fields, the time-zone picker and the 24-hour switch.
+ * @csspart label - Form labels.
+ * @csspart field-error - A field's error message.
+ * @csspart button - Every button.
+ * @csspart primary - The main action of a step.
+ * @csspart back - The back button.
+ * @csspart notice - Messages (held, taken, expired, errors).
+ * @csspart summary - Booking summaries.
  *
  * @cssproperty --bw-accent - Main action colour (default #4f46e5).
  * @cssproperty --bw-accent-foreground - Text on the accent (default #fff).
@@ -133,6 +147,7 @@ export class BookingWidget extends LitElement {
   private interacted = false;
   private started = false;
   private messagesFor = '';
+  private lookFor = '';
 
   constructor() {
     super();
@@ -173,17 +188,7 @@ export class BookingWidget extends LitElement {
     }
     if (changed.has('timezone') && this.timezone) this.zone = this.timezone;
     if (changed.has('hourCycle') || changed.has('locale')) this.h12 = this.hourCycle ? this.hourCycle === 'h12' : prefers12h(this.lang$);
-  }
-
-  protected override updated(changed: PropertyValues<this>) {
-    // The accent and radius attributes override the internal tokens on the frame, which everything
-    // inside inherits. Written through CSSOM: a strict style-src policy blocks style attributes
-    // (even lit's styleMap writes one on first render) but not this.
-    const root = this.renderRoot.querySelector<HTMLElement>('.root')!;
-    for (const [prop, value] of [['--_accent', this.accent], ['--_radius', this.radius]] as const) {
-      if (value) root.style.setProperty(prop, value);
-      else root.style.removeProperty(prop);
-    }
+    // Reacting to attributes here, before the render, changes state in the same update cycle.
     if (changed.has('locale') || this.messagesFor === '') this.loadLocale();
     if (!this.started || changed.has('publishableKey') || changed.has('apiBase')) {
       this.started = true;
@@ -193,11 +198,28 @@ export class BookingWidget extends LitElement {
     else if ((changed.has('timezone') || changed.has('staff')) && this.current && this.month) this.flowModule?.loadMonth(this);
   }
 
+  protected override updated() {
+    // The accent and radius attributes override the internal tokens on the frame, which everything
+    // inside inherits. Written through CSSOM: a strict style-src policy blocks style attributes
+    // (even lit's styleMap writes one on first render) but not this.
+    const root = this.renderRoot.querySelector<HTMLElement>('.root')!;
+    for (const [prop, value] of [['--_accent', this.accent], ['--_radius', this.radius]] as const) {
+      if (value) root.style.setProperty(prop, value);
+      else root.style.removeProperty(prop);
+    }
+    // Text on the accent (only the steps after the service list have any): chosen once the flow is here.
+    const look = `${this.accent}|${this.theme}`;
+    if (look !== this.lookFor && this.flowModule) {
+      this.lookFor = look;
+      root.style.setProperty('--_accent-fg', `var(--bw-accent-foreground, ${this.flowModule.readableOn(root)})`);
+    }
+  }
+
   private markInteracted = () => {
     this.interacted = true;
   };
 
-  /** The effective locale: attribute, then the nearest `lang`, then the browser. */
+  /** @internal The effective locale: attribute, then the nearest `lang`, then the browser. */
   get lang$(): string {
     return this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language || 'en';
   }
@@ -232,8 +254,13 @@ export class BookingWidget extends LitElement {
       const bookingId = links.get('booking');
       const token = links.get('token');
       if (bookingId && token) return await this.openManage(bookingId, token);
-      // The flow chunk loads beside the first API calls, not before them.
-      if (this.service) this.flow();
+      // With a service preselected, its month is asked for beside the service list (one round
+      // trip, not two), and the flow chunk loads meanwhile.
+      if (this.service) {
+        this.flow();
+        const q = this.monthQuery(this.service, monthOf(this.today));
+        if (q) this.early = { key: JSON.stringify(q), answer: this.api.availability(q) };
+      }
       await this.loadServices();
     } catch (err) {
       this.fail(err, () => this.start());
@@ -242,7 +269,7 @@ export class BookingWidget extends LitElement {
 
   // ---------------------------------------------------------------- steps
 
-  /** Moves to a step: aborts the old step's requests, saves the flow, and moves focus for keyboard users. */
+  /** @internal Moves to a step: aborts the old step's requests, saves the flow, and moves focus for keyboard users. */
   go(step: Step) {
     const previous = this.step;
     if (step !== previous) {
@@ -277,7 +304,7 @@ export class BookingWidget extends LitElement {
     (await this.flow()).loadMine(this);
   }
 
-  /** Loads the steps after the service list once; the first paint does not wait for them. */
+  /** @internal Loads the steps after the service list once; the first paint does not wait for them. */
   async flow(): Promise<Flow> {
     this.flowLoading ??= import('./flow/index.ts').then((m) => {
       this.flowModule = m;
@@ -297,11 +324,29 @@ export class BookingWidget extends LitElement {
     (await this.flow()).openManage(this, id, token);
   }
 
+  /** @internal The first month's availability, asked for early; taken once by the flow if it asks the same. */
+  private early: { key: string; answer: Promise<AvailabilityResponse> } | undefined;
+
+  /** @internal */ takeEarly(q: MonthQuery): Promise<AvailabilityResponse> | undefined {
+    const early = this.early;
+    this.early = undefined;
+    return early?.key === JSON.stringify(q) ? early.answer : undefined;
+  }
+
+  /** @internal The shown month's free-times query, from today on, in the customer's zone; none for a month wholly past. */
+  monthQuery(serviceId: string, month = this.month): MonthQuery | undefined {
+    const today = this.today;
+    const from = firstOfMonth(month) < today ? today : firstOfMonth(month);
+    const to = lastOfMonth(month);
+    return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: this.staff || undefined };
+  }
+
+  /** @internal */
   get today() {
     return todayIn(this.zone, this.api?.session.serverNow() ?? clock.now());
   }
 
-  /** The shown day's free times; undefined while they load. */
+  /** @internal The shown day's free times; undefined while they load. */
   get slots() {
     return this.date ? this.days.get(this.date) : undefined;
   }
@@ -310,6 +355,7 @@ export class BookingWidget extends LitElement {
     return `bw:manage:${this.api?.session.apiBase}:${id}`;
   }
 
+  /** Back to the service list, forgetting the booking in hand (a page can call it). */
   restart() {
     this.booking = undefined;
     this.rescheduling = false;
@@ -360,15 +406,18 @@ export class BookingWidget extends LitElement {
 
   // ---------------------------------------------------------------- rendering
 
+  /** @internal */
   when(iso: string) {
     return fmt.when(this.lang$, this.zone, iso, this.h12);
   }
 
+  /** @internal */
   get weekStartDay(): number {
     const n = Number(this.weekStart);
     return n >= 1 && n <= 7 ? n : weekStartOf(this.lang$);
   }
 
+  /** @internal */
   get bounds() {
     const today = this.today;
     return { min: today, max: addDays(today, 730) };

@@ -1,9 +1,4 @@
-import { config } from 'zod/mini';
 import { BookingWidget } from './booking-widget.ts';
-
-// zod compiles object parsers at run time (the Function constructor) when it may; under a strict
-// CSP (no 'unsafe-eval') merely trying reports a violation, so the widget never tries.
-config({ jitless: true });
 
 export { BookingWidget };
 export type { BookingWidgetEvents, BookingWidgetEvent, Step } from './events.ts';

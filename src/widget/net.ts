@@ -1,5 +1,9 @@
-import { ErrorBody } from '../contract/errors.ts';
 import { clock } from './storage.ts';
+
+type Schemas = typeof import('./schemas.ts');
+let loading: Promise<Schemas> | undefined;
+/** zod and the first paint's schemas: one chunk, loaded once, beside the first request. */
+export const schemas = () => (loading ??= import('./schemas.ts'));
 
 /** An API answer that is not a success, or no answer at all (`network`). */
 export class WidgetApiError extends Error {
@@ -33,7 +37,10 @@ export async function send(url: string, init: RequestInit, opts: FetchOptions = 
   for (let attempt = 1; ; attempt++) {
     let res: Response | undefined;
     try {
-      res = await fetch(url, { ...init, signal: opts.signal ?? null });
+      const answer = fetch(url, { ...init, signal: opts.signal ?? null });
+      // Once the page's first request is on the wire, zod and the schemas load beside it.
+      void schemas();
+      res = await answer;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       if (attempt >= attempts) throw new WidgetApiError('network', 'Network error');
@@ -61,7 +68,7 @@ export async function toError(res: Response): Promise<WidgetApiError> {
   } catch {
     /* not JSON */
   }
-  const parsed = ErrorBody.safeParse(body);
+  const parsed = (await schemas()).ErrorBody.safeParse(body);
   const retryAfter = Number(res.headers.get('Retry-After')) || 0;
   if (!parsed.success) return new WidgetApiError(res.status >= 500 ? 'internal' : 'unknown', `HTTP ${res.status}`, res.status, [], retryAfter);
   const e = parsed.data.error;

@@ -1,7 +1,6 @@
-import { decodeJwt } from 'jose';
-import { SessionResponse, type Business } from '../contract/catalog.ts';
-import { FATAL_CREDENTIAL_CODES } from '../contract/errors.ts';
-import { WidgetApiError, send } from './net.ts';
+import type { Business } from '../contract/catalog.ts';
+import { FATAL_CREDENTIAL_CODES } from '../contract/codes.ts';
+import { WidgetApiError, schemas, send } from './net.ts';
 import { clock, store } from './storage.ts';
 
 export interface SessionData {
@@ -16,8 +15,26 @@ export interface SessionData {
 /** Refresh about five minutes early, spread by up to a minute so many tabs and widgets do not align. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const JITTER_MS = 60_000;
+/** How long a tab without Web Locks may hold the exchange before others stop waiting for it. */
+const LEASE_MS = 10_000;
+/** How long a tab that waited for another's exchange listens for its result before exchanging itself. */
+const ANNOUNCE_WAIT_MS = 1500;
 
 const registry = new Map<string, Session>();
+
+/**
+ * The token's `iat` (ms): the server's clock at issue. Only read, never trusted for anything
+ * else; the server verifies the signature. A token we cannot read counts as issued now.
+ */
+export function issuedAtOf(token: string): number {
+  try {
+    const b64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const iat = (JSON.parse(atob(b64)) as { iat?: unknown }).iat;
+    return typeof iat === 'number' ? iat * 1000 : clock.now();
+  } catch {
+    return clock.now();
+  }
+}
 
 /**
  * One session per publishable key and API origin, shared by every widget on the page and, through
@@ -45,11 +62,16 @@ export class Session {
   private dueWhileHidden = false;
   private readonly storageKey: string;
   private readonly listeners = new Set<() => void>();
+  /** Tabs announce the sessions they exchange here, faster than localStorage reaches other tabs. */
+  private readonly channel: BroadcastChannel | undefined;
+  private readonly announced = new Set<(d: SessionData) => void>();
 
   private constructor(readonly apiBase: string, readonly key: string) {
     this.storageKey = `bw:session:${new URL(apiBase).origin}:${key}`;
     this.data = this.read();
     if (this.data) this.schedule();
+    this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`bw-session|${this.storageKey}`) : undefined;
+    this.channel?.addEventListener('message', this.onAnnouncement);
     globalThis.addEventListener?.('storage', this.onStorage);
     globalThis.addEventListener?.('online', this.onWake);
     globalThis.document?.addEventListener('visibilitychange', this.onWake);
@@ -57,6 +79,7 @@ export class Session {
 
   dispose() {
     clock.clearTimeout(this.timer);
+    this.channel?.close();
     globalThis.removeEventListener?.('storage', this.onStorage);
     globalThis.removeEventListener?.('online', this.onWake);
     globalThis.document?.removeEventListener('visibilitychange', this.onWake);
@@ -89,23 +112,78 @@ export class Session {
   }
 
   private async lockedExchange(stale?: string): Promise<SessionData> {
-    const run = async () => {
-      const stored = this.read();
-      // Another tab refreshed while we waited for the lock: adopt its session.
-      if (stored && stored.token !== stale && stored.expiresAt - (clock.now() + stored.skew) > REFRESH_MARGIN_MS) return this.adopt(stored);
-      return this.adopt(await this.exchange(), true);
+    const usable = (d: SessionData | undefined): d is SessionData =>
+      !!d && d.token !== stale && d.expiresAt - (clock.now() + d.skew) > REFRESH_MARGIN_MS;
+    const run = async (waited: boolean) => {
+      // Another tab refreshed while we waited for the lock: adopt its session. Its localStorage
+      // write may not have reached this tab yet when the lock does (Chromium syncs storage
+      // between tabs asynchronously), so a tab that waited also listens for the announcement.
+      let theirs = this.read();
+      if (!usable(theirs) && waited) theirs = (await this.announcement(ANNOUNCE_WAIT_MS)) ?? this.read();
+      if (usable(theirs)) return this.adopt(theirs);
+      const ours = this.adopt(await this.exchange(), true);
+      this.channel?.postMessage(ours); // before the lock is released: the next tab in line hears it
+      return ours;
     };
     const locks = globalThis.navigator?.locks;
-    return locks?.request ? locks.request(`bw-session|${this.storageKey}`, run) : run();
+    if (!locks?.request) return this.leased(run);
+    const name = `bw-session|${this.storageKey}`;
+    // Free lock: nobody else is exchanging. Taken: wait in line, and expect to hear the result.
+    return locks.request(name, { ifAvailable: true }, (lock) => (lock ? run(false) : locks.request(name, () => run(true))));
   }
+
+  /** The next session another tab announces, or undefined after `ms`. */
+  private announcement(ms: number): Promise<SessionData | undefined> {
+    return new Promise((resolve) => {
+      const done = (d: SessionData | undefined) => {
+        clock.clearTimeout(timer);
+        this.announced.delete(done);
+        resolve(d);
+      };
+      const timer = clock.setTimeout(() => done(undefined), ms);
+      this.announced.add(done);
+    });
+  }
+
+  private onAnnouncement = (e: MessageEvent) => {
+    const d = e.data as SessionData | undefined;
+    if (!d || typeof d.token !== 'string' || typeof d.expiresAt !== 'number' || !d.business) return;
+    for (const fn of [...this.announced]) fn(d);
+    if (!this.data || d.expiresAt > this.data.expiresAt) this.adopt(d);
+  };
+
+  /**
+   * Where Web Locks are missing (older browsers, some embedded web views): a short lease in
+   * localStorage. A tab that finds another tab's live lease waits for that tab's session (or for
+   * the lease to lapse) instead of exchanging too. Not atomic like a lock, but it narrows the race
+   * to the instant between reading and writing the lease.
+   */
+  private async leased(run: (waited: boolean) => Promise<SessionData>): Promise<SessionData> {
+    const leaseKey = `${this.storageKey}:lease`;
+    const live = () => (store.get<number>(leaseKey) ?? 0) > clock.now();
+    const waited = live();
+    for (let t = 0; live() && t < LEASE_MS; t += 100) await new Promise<void>((r) => clock.setTimeout(() => r(), 100));
+    store.set(leaseKey, clock.now() + LEASE_MS);
+    try {
+      return await run(waited);
+    } finally {
+      store.remove(leaseKey);
+    }
+  }
+
 
   private async exchange(): Promise<SessionData> {
     try {
-      const res = await send(`${this.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${this.key}` } });
-      const sentAt = clock.now();
+      // The request goes first; the schemas chunk loads while it is on the wire.
+      let answeredAt = 0;
+      const [res, { SessionResponse }] = await Promise.all([
+        send(`${this.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${this.key}` } })
+          .then((r) => ((answeredAt = clock.now()), r)),
+        schemas(),
+      ]);
       const body = SessionResponse.parse(await res.json());
-      const issuedAt = (decodeJwt(body.session_token).iat ?? 0) * 1000;
-      return { token: body.session_token, expiresAt: Date.parse(body.expires_at), skew: issuedAt - sentAt, business: body.business };
+      const issuedAt = issuedAtOf(body.session_token);
+      return { token: body.session_token, expiresAt: Date.parse(body.expires_at), skew: issuedAt - answeredAt, business: body.business };
     } catch (err) {
       if (err instanceof WidgetApiError && FATAL_CREDENTIAL_CODES.includes(err.code)) this.die(err.code);
       throw err;

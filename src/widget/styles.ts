@@ -69,8 +69,10 @@ export const base = css`
   .spread { justify-content: space-between; }
   .times { grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); }
   .times button { width: 100%; }
-  label { display: grid; gap: 4px; margin-bottom: var(--_space); font-weight: 500; }
-  input, select, textarea { min-height: 44px; padding: 8px 10px; border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.6); background: var(--_bg); }
+  label { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; margin-bottom: var(--_space); font-weight: 500; }
+  bw-calendar { display: block; margin-bottom: var(--_space); }
+  .times { margin-bottom: var(--_space); }
+  input, select, textarea { max-width: 100%; min-height: 44px; padding: 8px 10px; border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.6); background: var(--_bg); }
   textarea { min-height: 88px; resize: vertical; }
   [aria-invalid='true'] { border-color: var(--_danger); }
   .error { color: var(--_danger); font-weight: 500; font-size: 0.9em; }

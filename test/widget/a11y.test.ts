@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, apiFixture, fillDetails, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, apiFixture, fillDetails, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> accessibility', () => {
   beforeEach(resetWorld);
@@ -30,6 +30,42 @@ describe('<booking-widget> accessibility', () => {
       });
     }
   }
+
+  it('should let the page style the calendar through its documented parts', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'booking-widget::part(day-free) { outline: 3px solid rgb(1, 2, 3); } booking-widget::part(month-next) { color: rgb(4, 5, 6); }';
+    document.head.append(style);
+    try {
+      const f = await apiFixture();
+      const el = await mount(f, { service: f.serviceId });
+      await untilStep(el, 'date');
+      const [day] = await freeDays(el);
+      expect(getComputedStyle(day!).outlineColor).to.equal('rgb(1, 2, 3)');
+      const next = $(el, 'bw-calendar')!.shadowRoot!.querySelector('[part~="month-next"]')!;
+      expect(getComputedStyle(next).color).to.equal('rgb(4, 5, 6)');
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('should keep the main button readable on a merchant accent in dark mode, and label the booking summary', async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { theme: 'dark' });
+    el.setAttribute('accent', '#8a4b2d'); // a dark brown on the dark theme
+    await toDetails(el);
+    const submit = $<HTMLButtonElement>(el, 'button[type=submit]')!;
+    const luminance = (css: string) => {
+      const [r, g, b] = css.match(/[\d.]+/g)!.map(Number).map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [fg, bg] = [luminance(getComputedStyle(submit).color), luminance(getComputedStyle(submit).backgroundColor)];
+    const contrast = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    expect(contrast, `contrast ${contrast.toFixed(2)}`).to.be.at.least(4.5);
+    await fillDetails(el);
+    submit.click();
+    await untilStep(el, 'done');
+    expect([...el.shadowRoot!.querySelectorAll('dt')].map((dt) => dt.textContent)).to.deep.equal(['Service', 'Time', 'With', 'Name']);
+  });
 
   it('should give every button a touch target of at least 44 px', async () => {
     const f = await apiFixture();

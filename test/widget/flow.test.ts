@@ -1,7 +1,8 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
-import { $, $$, adminBookings, apiFixture, fillDetails, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { Session } from '../../src/widget/session.ts';
+import { $, $$, adminBookings, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 /** The element focused inside shadow roots. */
 function deepActive(): Element | null {
@@ -40,6 +41,29 @@ describe('<booking-widget> booking flow against the real API', () => {
     expect(text).to.contain(`UID:${detail.booking.id}@booking-widget`).and.contain('DTSTAMP:');
     const { data } = await adminBookings();
     expect(data.map((b) => b.id)).to.include(detail.booking.id);
+  });
+
+  it('should ask for a preselected service\'s month beside the service list, in one round trip once a session is stored', async () => {
+    const f = await apiFixture();
+    const first = await mount(f);
+    await untilStep(first, 'services');
+    first.remove();
+    Session.reset(); // a reload: the session is in storage
+    let servicesAnswered = false;
+    let availabilityAskedBeforeServicesAnswered = false;
+    onFetch(async (req, real) => {
+      if (/\/availability\?/.test(req.url)) availabilityAskedBeforeServicesAnswered = !servicesAnswered;
+      const res = await real();
+      if (/\/services$/.test(req.url)) servicesAnswered = true;
+      return res;
+    });
+    const before = requests(/./).length;
+    const el = await mount(f, { service: f.serviceId });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0, 'free days');
+    const made = requests(/./).slice(before).map((r) => `${r.method} ${new URL(r.url).pathname}`);
+    expect(made.sort()).to.deep.equal(['GET /api/v1/availability', 'GET /api/v1/services']);
+    expect(availabilityAskedBeforeServicesAnswered).to.equal(true);
   });
 
   it('should book with the keyboard alone', async () => {
@@ -85,6 +109,8 @@ describe('<booking-widget> booking flow against the real API', () => {
     await sendKeys({ press: 'ArrowLeft' });
     await sendKeys({ press: 'ArrowUp' });
     expect(active()).to.equal(start);
+    // A week later the whole week lies after today, so Home and End span all seven days.
+    await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'End' });
     const end = active();
     await sendKeys({ press: 'Home' });

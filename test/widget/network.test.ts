@@ -27,6 +27,36 @@ describe('<booking-widget> network', () => {
     expect((await adminBookings()).data).to.have.length(1);
   });
 
+  it('should keep its progress visible and send one booking while the API answers slowly, however often the customer clicks', async () => {
+    const f = await apiFixture();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    onFetch(async (req, real) => {
+      if (/\/bookings$/.test(req.url) && req.method === 'POST') await slow;
+      return real();
+    });
+    const el = await mount(f);
+    await toDetails(el);
+    await fillDetails(el);
+    const submit = () => $<HTMLButtonElement>(el, 'button[type=submit]')!;
+    submit().click();
+    await el.updateComplete;
+    for (let i = 0; i < 3; i++) {
+      submit().click();
+      submit().dispatchEvent(new Event('submit', { bubbles: true }));
+      $<HTMLFormElement>(el, 'form')!.requestSubmit();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(submit().disabled).to.equal(true);
+    expect(submit().getAttribute('aria-busy')).to.equal('true');
+    expect(submit().textContent).to.contain(el.msg.booking);
+    expect(el.step).to.equal('details');
+    release();
+    await untilStep(el, 'done');
+    expect(requests(/\/bookings$/, 'POST')).to.have.length(1);
+    expect((await adminBookings()).data).to.have.length(1);
+  });
+
   it('should wait for Retry-After on a 429 and say so calmly', async () => {
     const f = await apiFixture();
     let limited = false;

@@ -67,6 +67,36 @@ describe('<booking-widget> session', () => {
     expect(sessionPosts()).to.equal(1);
   });
 
+  describe('without Web Locks', () => {
+    const locks = Object.getOwnPropertyDescriptor(Navigator.prototype, 'locks')!;
+    beforeEach(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true }));
+    afterEach(() => Object.defineProperty(Navigator.prototype, 'locks', locks));
+
+    it('should still exchange once and book', async () => {
+      expect(navigator.locks).to.equal(undefined);
+      const el = await mount(f);
+      await untilStep(el, 'services');
+      expect(sessionPosts()).to.equal(1);
+      expect(localStorage.getItem(`bw:session:${new URL(f.apiBase).origin}:${f.pk}:lease`)).to.equal(null);
+    });
+
+    it("should wait for another tab's exchange instead of making a second one", async () => {
+      // Another tab holds the lease: it is exchanging right now.
+      const storageKey = `bw:session:${new URL(f.apiBase).origin}:${f.pk}`;
+      const other = await (await fetch(`${f.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${f.pk}` } })).json();
+      localStorage.setItem(`${storageKey}:lease`, JSON.stringify(Date.now() + 10_000));
+      const before = sessionPosts();
+      const el = await mount(f);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(el.step).to.equal('loading');
+      // The other tab finishes: it stores its session and gives the lease back.
+      localStorage.setItem(storageKey, JSON.stringify({ token: other.session_token, expiresAt: Date.parse(other.expires_at), skew: 0, business: other.business }));
+      localStorage.removeItem(`${storageKey}:lease`);
+      await untilStep(el, 'services');
+      expect(sessionPosts()).to.equal(before);
+    });
+  });
+
   it('should share one exchange among concurrent callers during a refresh', async () => {
     const s = Session.for(f.apiBase, f.pk);
     const { token } = await s.get();
@@ -100,6 +130,21 @@ describe('<booking-widget> session', () => {
     expect(sessionPosts()).to.equal(1);
     setHidden(false);
     await waitUntil(() => sessionPosts() === 2, 'refresh on visibilitychange');
+  });
+
+  it('should carry on after the tab slept past the session\'s expiry, with one new exchange', async () => {
+    const time = fakeClock();
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    setHidden(true);
+    time.advance(2 * 60 * 60_000); // the laptop lid was closed for two hours
+    setHidden(false);
+    $<HTMLButtonElement>(el, 'button.service')!.click();
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0, 'free days with a fresh session');
+    expect(sessionPosts()).to.equal(2);
+    const calls = requests(/\/availability\?/);
+    expect(calls.at(-1)!.headers.get('authorization')).to.equal(`Bearer ${Session.for(f.apiBase, f.pk).data!.token}`);
   });
 
   it('should refresh and retry once on 401 session_expired', async () => {

@@ -1,5 +1,5 @@
 import type { BookingWidget, Saved } from '../booking-widget.ts';
-import { firstOfMonth, lastOfMonth, monthOf } from '../dates.ts';
+import { monthOf } from '../dates.ts';
 import { fire } from '../events.ts';
 import { clock, store } from '../storage.ts';
 import * as api from './api.ts';
@@ -30,13 +30,12 @@ export async function loadMonth(w: W) {
   const service = w.current;
   if (!service || !w.api) return;
   const month = w.month;
-  const from = firstOfMonth(month) < w.today ? w.today : firstOfMonth(month);
-  const to = lastOfMonth(month);
+  const q = w.monthQuery(service.id);
   w.free = new Set();
-  if (to < from) return;
+  if (!q) return;
   w.busy = true;
   try {
-    const res = await api.availability(w.api, { service_id: service.id, from, to, timezone: w.zone, staff_id: w.staff || undefined }, { signal: w.signal, onWait: w.wait });
+    const res = await (w.takeEarly(q) ?? w.api.availability(q, { signal: w.signal, onWait: w.wait }));
     if (w.month !== month || w.current !== service) return;
     w.free = new Set(res.days.filter((d) => d.slots.length).map((d) => d.date));
     w.days = new Map(res.days.map((d) => [d.date, d.slots]));

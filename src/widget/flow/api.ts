@@ -1,4 +1,4 @@
-import { AvailabilityResponse, BookingCreated, BookingList, BookingResponse, HoldResponse } from '../../contract/booking.ts';
+import { BookingCreated, BookingList, BookingResponse, HoldResponse } from '../schemas.ts';
 import type { BookingRequest } from '../../contract/widget.ts';
 import type { Api } from '../api.ts';
 import type { FetchOptions } from '../net.ts';
@@ -6,9 +6,6 @@ import type { FetchOptions } from '../net.ts';
 // The routes the flow calls after the first paint, each answer parsed with the contract's schema.
 const manage = (id: string, token: string, action = '') =>
   `/bookings/${encodeURIComponent(id)}${action}?token=${encodeURIComponent(token)}`;
-
-export const availability = (api: Api, q: { service_id: string; from: string; to: string; timezone: string; staff_id?: string | undefined }, o?: FetchOptions) =>
-  api.call(AvailabilityResponse, 'GET', `/availability?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined))}`, o);
 
 export const hold = (api: Api, body: { service_id: string; start: string; staff_id?: string | undefined }, o?: FetchOptions) =>
   api.call(HoldResponse, 'POST', '/holds', { ...o, body });

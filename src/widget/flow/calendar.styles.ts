@@ -10,5 +10,5 @@ export const calendarStyles = css`
   td button { width: 100%; min-width: 0; padding: 0; border-color: transparent; background: transparent; color: var(--_muted); }
   td button.free { background: var(--_surface); border-color: var(--_border); color: var(--_fg); font-weight: 600; }
   td[aria-selected='true'] button { background: var(--_accent); color: var(--_accent-fg); border-color: var(--_accent); }
-  td button[aria-disabled='true'] { cursor: default; text-decoration: line-through; text-decoration-color: color-mix(in srgb, currentColor 40%, transparent); }
+  td button[aria-disabled='true'] { cursor: default; }
 `;

@@ -110,6 +110,10 @@ export class BwCalendar extends LitElement {
       default: return;
     }
     e.preventDefault();
+    // Home/End stop at the first or last bookable day when the week runs past it; the other keys
+    // stay put at the edge, so a held arrow key does not pile up against it.
+    if (e.key === 'Home' && this.min && next < this.min) next = this.min;
+    if (e.key === 'End' && this.max && next > this.max) next = this.max;
     if ((this.min && next < this.min) || (this.max && next > this.max)) return;
     this.focusDate = next;
     if (monthOf(next) !== this.month) {

@@ -1,4 +1,4 @@
-import { Email, Name, Notes, Phone } from '../../contract/customer.ts';
+import { Email, Name, Notes, Phone } from '../schemas.ts';
 import type { Messages } from '../i18n/en.ts';
 
 export interface Values { name: string; email: string; phone: string; notes: string }

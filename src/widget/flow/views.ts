@@ -40,7 +40,7 @@ function summaryLine(w: W) {
 function date(w: W) {
   const b = w.bounds;
   return html`${heading(w.msg.chooseDate)}${summaryLine(w)}${notice(w)}
-    <bw-calendar .month=${w.month} .free=${w.free} .selected=${w.date} .min=${b.min} .max=${b.max} .locale=${w.lang$}
+    <bw-calendar exportparts="calendar, day, day-free, month-prev, month-next, button" .month=${w.month} .free=${w.free} .selected=${w.date} .min=${b.min} .max=${b.max} .locale=${w.lang$}
       .weekStart=${w.weekStartDay} .messages=${w.msg} .loading=${w.busy}
       @bw-pick-date=${(e: CustomEvent<string>) => act.pickDate(w, e.detail)} @bw-month=${(e: CustomEvent<string>) => act.setMonth(w, e.detail)}></bw-calendar>
     ${!w.busy && w.free.size === 0 ? html`<p class="muted">${w.msg.noFreeDays}</p>` : nothing}
@@ -70,7 +70,7 @@ function field(w: W, name: keyof Values, label: string, type: string, autocomple
     ${name === 'notes'
       ? html`<textarea id=${id} part="input" maxlength="2000" .value=${w.values[name]} @input=${input} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-err` : nothing}></textarea>`
       : html`<input id=${id} part="input" type=${type} autocomplete=${autocomplete} .value=${w.values[name]} @input=${input}
-          @blur=${() => act.setValue(w, name, w.values[name])} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-err` : nothing}
+          @blur=${() => w.step === 'details' && act.setValue(w, name, w.values[name])} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-err` : nothing}
           ?required=${name === 'name' || name === 'email'} />`}
     ${error ? html`<span id="${id}-err" class="error" part="field-error">${error}</span>` : nothing}
   </label>`;
@@ -106,9 +106,9 @@ function summary(w: W, b: Booking) {
   const s = w.services?.find((x) => x.id === b.service_id);
   const staff = s?.staff.find((x) => x.id === b.staff_id)?.name;
   return html`<dl part="summary">
-    ${s ? html`<dt>${w.msg.chooseService}</dt><dd>${s.name}</dd>` : nothing}
-    <dt>${w.msg.chooseTime}</dt><dd><time datetime=${b.start}>${when(w, b.start)}</time></dd>
-    ${staff ? html`<dt></dt><dd>${w.msg.with(staff)}</dd>` : nothing}
+    ${s ? html`<dt>${w.msg.serviceLabel}</dt><dd>${s.name}</dd>` : nothing}
+    <dt>${w.msg.timeLabel}</dt><dd><time datetime=${b.start}>${when(w, b.start)}</time></dd>
+    ${staff ? html`<dt>${w.msg.staffLabel}</dt><dd>${staff}</dd>` : nothing}
     <dt>${w.msg.name}</dt><dd>${b.customer.name}</dd>
   </dl>`;
 }
