@@ -1,0 +1,123 @@
+// `npm run screenshots`: the real API server on a temporary database seeded with the demo salon
+// (src/cli/demo.ts), the shop page on its own origin, and Chromium walking every widget step in
+// light, dark and on a 375 px phone. Writes docs/screenshots/*.png (element shots, kept small)
+// and docs/screenshots/shop.png, the hero image of the README.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { seedDemo } from '../../src/cli/demo.ts';
+import { openSqlite } from '../../src/server/index.ts';
+import { ensureFreeDays, fillDetails, freeDays, heading, launchChromium, PageServer, ROOT, slots, startApi, type ApiServer } from './helpers.ts';
+
+const OUT = join(ROOT, 'docs/screenshots');
+
+const VARIANTS = [
+  { name: 'light', theme: 'light', viewport: { width: 1100, height: 900 } },
+  { name: 'dark', theme: 'dark', viewport: { width: 1100, height: 900 } },
+  { name: 'phone', theme: 'light', viewport: { width: 375, height: 812 } },
+] as const;
+
+const DARK_PAGE = '\n  <style>:root { background: #0f1115; color: #e8e6e3; }</style>';
+
+async function shot(page: Page, file: string) {
+  // Let the step settle (fonts, the month's free days), then capture the widget alone.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300);
+  await page.locator('booking-widget').screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+  console.log(`  docs/screenshots/${file}`);
+}
+
+/** Moves to the month's most interesting free day: a later one, so the times list is full. */
+async function pickDay(page: Page) {
+  await ensureFreeDays(page);
+  const n = await freeDays(page).count();
+  await freeDays(page).nth(Math.min(n - 1, 2)).click();
+}
+
+async function walk(browser: Browser, pages: PageServer, pk: string, variant: (typeof VARIANTS)[number]) {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin', viewport: variant.viewport, deviceScaleFactor: 1, colorScheme: variant.theme === 'dark' ? 'dark' : 'light' });
+  context.setDefaultTimeout(30_000);
+  try {
+    const page = await context.newPage();
+    await page.goto(pages.add({ pk, attrs: { theme: variant.theme }, ...(variant.theme === 'dark' ? { head: DARK_PAGE } : {}) }));
+    const p = variant.name;
+    await heading(page, 'Choose a service').waitFor();
+    await shot(page, `${p}-1-services.png`);
+    await page.locator('booking-widget button.service', { hasText: 'Haircut & style' }).click();
+    await heading(page, 'Choose a date').waitFor();
+    await ensureFreeDays(page);
+    await shot(page, `${p}-2-calendar.png`);
+    await pickDay(page);
+    await heading(page, 'Choose a time').waitFor();
+    await slots(page).first().waitFor();
+    await shot(page, `${p}-3-times.png`);
+    await slots(page).nth(1).click();
+    await heading(page, 'Your details').waitFor();
+    await fillDetails(page, 'Clara Schumann', 'clara@example.com');
+    await page.locator('booking-widget #bw-phone').fill('+49 30 1234567');
+    // No focus ring in the picture: park focus on the step heading (tabindex=-1, no outline).
+    await page.locator('booking-widget h2').focus();
+    await shot(page, `${p}-4-details.png`);
+    await page.locator('booking-widget button[type=submit]').click();
+    await heading(page, 'You are booked').waitFor();
+    await shot(page, `${p}-5-confirmation.png`);
+    await page.locator('booking-widget').getByRole('button', { name: 'Manage booking' }).click();
+    await heading(page, 'Manage booking').waitFor();
+    await shot(page, `${p}-6-manage.png`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The README's hero: the shop page with the widget at its calendar. */
+async function hero(browser: Browser, pages: PageServer, pk: string) {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin', viewport: { width: 1040, height: 720 }, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(30_000);
+  try {
+    const page = await context.newPage();
+    await page.goto(pages.add({ pk }));
+    await page.locator('booking-widget button.service', { hasText: 'Haircut & style' }).click();
+    await heading(page, 'Choose a date').waitFor();
+    await ensureFreeDays(page);
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, 'shop.png'), animations: 'disabled' });
+    console.log('  docs/screenshots/shop.png');
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'bw-shots-'));
+  const db = join(dir, 'demo.db');
+  const pages = new PageServer('');
+  let api: ApiServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    await pages.start();
+    // The demo salon, with a publishable key for the shop page's origin only.
+    const store = await openSqlite(db);
+    const keys = await seedDemo(store, db, [pages.origin]);
+    await store.close();
+    api = await startApi(db);
+    pages.apiUrl = api.url;
+    browser = await launchChromium();
+    console.log(`Screenshots of Studio Lumen (API ${api.url}, shop ${pages.origin}):`);
+    await hero(browser, pages, keys.publishable_key);
+    // Each variant books once; the demo's horizon has room for many.
+    for (const variant of VARIANTS) await walk(browser, pages, keys.publishable_key, variant);
+  } finally {
+    await browser?.close().catch(() => {});
+    await pages.stop().catch(() => {});
+    await api?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
