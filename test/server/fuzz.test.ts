@@ -84,7 +84,9 @@ describe('generated requests against every route', () => {
       ...auth, body, headers: { 'idempotency-key': Math.random() < 0.2 ? sameKey : idemKey() },
     }), BookingCreated);
     await fuzz('GET /availability', AvailabilityQuery, p, (q) => {
-      const query = q && typeof q === 'object' ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])) : String(q);
+      // A query carries strings only: anything else goes as its JSON (String() throws on objects such as { toString: 0 }).
+      const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+      const query = q && typeof q === 'object' ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, text(v)])) : text(q);
       return s.h.req('GET', `/availability?${query}`, auth);
     }, AvailabilityResponse);
     const booked = await noOverlaps(s);
