@@ -21,6 +21,8 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
     const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as DemoKeys & { publishable_key_id?: string };
     // The port may have changed since the first start: keep the key's origins in step.
     await store.db.updateTable('api_keys').set({ allowed_origins: JSON.stringify(origins) }).where('id', '=', keys.publishable_key_id ?? '').execute();
+    // Manage links in the emails point at the shop page on the port in use.
+    await store.db.updateTable('businesses').set({ booking_page_url: `${origins[0]}/` }).where('id', '=', keys.business_id).execute();
     return keys;
   }
   const { business, secret_key } = await createBusiness(store, { name: 'Studio Lumen', timezone: 'Europe/Berlin', mode: 'test' });
@@ -30,6 +32,8 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
     if (!res.ok) throw new Error(`demo seed: ${method} ${path} → ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };
+  // The emails' manage links open the shop page; the merchant's notices land in the demo mailbox too.
+  await call('PATCH', '/business', { booking_page_url: `${origins[0]}/`, notification_email: 'owner@studio-lumen.example', reply_to: 'hello@studio-lumen.example' });
   const mara = await call('POST', '/staff', { name: 'Mara Weber' });
   const jonas = await call('POST', '/staff', { name: 'Jonas Albers' });
   const aylin = await call('POST', '/staff', { name: 'Aylin Demir' });

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { canonicalZone } from '../server/scheduling/index.ts';
-import { startServer, storeFromConfig } from '../server/index.ts';
+import { mailDirFor, startServer, storeFromConfig } from '../server/index.ts';
 import { configFromEnv } from '../server/config.ts';
 import { describeUrl } from '../server/store/db.ts';
+import { BusinessPatch } from '../contract/index.ts';
+import { businessOut } from '../server/routes/business.ts';
 import { createBusiness } from '../server/setup.ts';
 import { defaultStatic } from '../server/index.ts';
 import { seedDemo, type DemoKeys } from './demo.ts';
@@ -10,10 +12,16 @@ import { seedDemo, type DemoKeys } from './demo.ts';
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
   booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
+  booking-api settings [--db <path>] [--business <id>] [--booking-page-url <url>]
+                       [--notification-email <email>] [--reply-to <email>]
+    prints the business's settings, after changing those given ("" clears one)
 
 Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
 RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), 0 turns a limit off;
 TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST.
+Notifications: SMTP_URL=smtp://user:pass@host:587 sends email (otherwise .eml files in MAIL_DIR,
+default mail/ beside the database), MAIL_FROM, REMINDER_MINUTES (1440, 0 for none),
+WEBHOOK_TIMEOUT_MS (10000), NOTIFY_POLL_MS (1000), NOTIFY_RETRY_BASE_MS (10000).
 DATABASE_URL=postgres://… selects PostgreSQL instead of the --db file (for several instances;
 DATABASE_POOL_MAX (10), DATABASE_STATEMENT_TIMEOUT_MS (10000)); REDIS_URL=redis://… keeps rate-limit
 counters in Redis (REDIS_KEY_PREFIX, booking-api), otherwise they are in PostgreSQL when it is the store.`;
@@ -27,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'init') return init(rest);
   if (command === 'serve') return serveCommand(rest);
   if (command === 'demo') return demoCommand(rest);
+  if (command === 'settings') return settingsCommand(rest);
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
     return;
@@ -44,6 +53,33 @@ async function init(args: string[]) {
   try {
     const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode });
     process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same settings as `PATCH /api/v1/business`, checked by the same schema, for operators without a secret key at hand. */
+async function settingsCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: {
+    db: { type: 'string', default: DEFAULT_DB }, business: { type: 'string' },
+    'booking-page-url': { type: 'string' }, 'notification-email': { type: 'string' }, 'reply-to': { type: 'string' },
+  } });
+  const patch: Record<string, string | null> = {};
+  for (const [flag, field] of [['booking-page-url', 'booking_page_url'], ['notification-email', 'notification_email'], ['reply-to', 'reply_to']] as const) {
+    const v = values[flag];
+    if (v !== undefined) patch[field] = v.trim() === '' ? null : v.trim();
+  }
+  const parsed = BusinessPatch.safeParse(patch);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/_/g, '-')}: ${i.message}`).join('; '));
+  const store = await storeFromConfig(configFromEnv(), values.db);
+  try {
+    const all = await store.db.selectFrom('businesses').select('id').execute();
+    const id = values.business ?? (all.length === 1 ? all[0]!.id : undefined);
+    if (!id) throw new UsageError(all.length ? `--business is required: this database holds ${all.length} businesses (${all.map((b) => b.id).join(', ')})` : 'this database holds no business yet: run booking-api init first');
+    if (!all.some((b) => b.id === id)) throw new UsageError(`no business ${id} in this database`);
+    if (Object.keys(patch).length) await store.db.updateTable('businesses').set(patch).where('id', '=', id).execute();
+    const row = await store.db.selectFrom('businesses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    process.stdout.write(JSON.stringify(businessOut(row)) + '\n');
   } finally {
     await store.close();
   }
@@ -100,6 +136,7 @@ async function demoCommand(args: string[]) {
       statics.vars = { PUBLISHABLE_KEY: keys.publishable_key, SERVICE_CUT: keys.services.cut ?? '', SERVICE_TRIM: keys.services.trim ?? '', SERVICE_CONSULT: keys.services.consult ?? '' };
     },
     static: statics,
+    mailbox: true,
   });
   const u = running.url;
   console.log(`
@@ -109,6 +146,7 @@ async function demoCommand(args: string[]) {
     Theming playground   ${u}/demo/playground.html
     Strict CSP page      ${u}/demo/strict-csp.html
     Two widgets          ${u}/demo/two-widgets.html
+    Mailbox              ${u}/demo/mailbox   (the emails the demo sent, as .eml files in ${mailDirFor(configFromEnv(), values.db)})
     OpenAPI              ${u}/api/v1/openapi.json
 
     Publishable key      ${keys!.publishable_key}

@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './headers.ts';
 export * from './widget.ts';
 export * from './admin.ts';
+export * from './notify.ts';

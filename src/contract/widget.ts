@@ -29,6 +29,8 @@ export const BookingRequest = z.strictObject({
   timezone: TimeZone,
   customer: Customer,
   notes: z.optional(Notes),
+  /** The customer's language (BCP 47), for the emails about this booking. */
+  locale: z.optional(z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a language tag such as de or en-GB'))),
 });
 export type BookingRequest = z.infer<typeof BookingRequest>;
 

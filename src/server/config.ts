@@ -16,6 +16,13 @@ const EnvSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: Count,
   REDIS_URL: z.optional(z.string().check(z.regex(/^$|^rediss?:\/\//, 'must be a redis:// or rediss:// URL'))),
   REDIS_KEY_PREFIX: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_:.-]*$/, 'letters, digits and _ : . - only'))),
+  SMTP_URL: z.optional(z.string().check(z.regex(/^$|^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'))),
+  MAIL_FROM: z.optional(z.string()),
+  MAIL_DIR: z.optional(z.string()),
+  REMINDER_MINUTES: Count,
+  WEBHOOK_TIMEOUT_MS: Count,
+  NOTIFY_POLL_MS: Count,
+  NOTIFY_RETRY_BASE_MS: Count,
 });
 
 export interface Config {
@@ -31,6 +38,23 @@ export interface Config {
   redisUrl?: string | undefined;
   /** Prefix of every Redis key, so deployments sharing one Redis keep their counters apart. */
   redisKeyPrefix: string;
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  /** Emails go through this SMTP server when set; otherwise they are written as .eml files to `mailDir`. */
+  smtpUrl?: string | undefined;
+  from: string;
+  /** Defaults to `mail/` beside the SQLite file. */
+  mailDir?: string | undefined;
+  /** How long before the start the reminder goes out; 0 sends none. */
+  reminderMinutes: number;
+  webhookTimeoutMs: number;
+  pollMs: number;
+  /** The first retry's delay; each next one doubles, up to an hour, with jitter. */
+  retryBaseMs: number;
+  /** A message still failing this long after it was written is given up (webhooks: at least 24 h). */
+  giveUpAfterMs: number;
 }
 
 export const defaultConfig: Config = {
@@ -40,6 +64,10 @@ export const defaultConfig: Config = {
   sessionTtlSeconds: 3600,
   database: { poolMax: 10, statementTimeoutMs: 10_000 },
   redisKeyPrefix: 'booking-api',
+  notify: {
+    from: 'Bookings <bookings@localhost>', reminderMinutes: 24 * 60, webhookTimeoutMs: 10_000, pollMs: 1000,
+    retryBaseMs: 10_000, giveUpAfterMs: 26 * 3600 * 1000,
+  },
 };
 
 /** Parsed once at start; a bad value stops the server with a message naming the variable. */
@@ -76,5 +104,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redisUrl: raw.REDIS_URL || undefined,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX || d.redisKeyPrefix,
+    notify: {
+      smtpUrl: raw.SMTP_URL || undefined,
+      from: raw.MAIL_FROM || d.notify.from,
+      mailDir: raw.MAIL_DIR || undefined,
+      reminderMinutes: int('REMINDER_MINUTES', d.notify.reminderMinutes),
+      webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', d.notify.webhookTimeoutMs, 50),
+      pollMs: int('NOTIFY_POLL_MS', d.notify.pollMs, 10),
+      retryBaseMs: int('NOTIFY_RETRY_BASE_MS', d.notify.retryBaseMs, 10),
+      giveUpAfterMs: d.notify.giveUpAfterMs,
+    },
   };
 }

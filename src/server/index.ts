@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { configFromEnv, type Config } from './config.ts';
@@ -11,6 +11,7 @@ import { openStore, type Store } from './store/db.ts';
 import { sessionSigner } from './auth/sessions.ts';
 import { memoryLimiter, postgresLimiter, rateLimits, redisLimiter, type LimiterFactory } from './auth/ratelimit.ts';
 import type { StaticOptions } from './http/static.ts';
+import { notifier } from './notify/worker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,6 +63,9 @@ async function connectRedis(url: string) {
   return client;
 }
 
+/** Where `.eml` files go when no SMTP server is set: `MAIL_DIR`, or `mail/` beside the SQLite file. */
+export const mailDirFor = (config: Config, db: string) => config.notify.mailDir ?? join(dirname(db === ':memory:' ? './data/x' : db), 'mail');
+
 export interface Running { url: string; close(): Promise<void> }
 
 /**
@@ -69,7 +73,7 @@ export interface Running { url: string; close(): Promise<void> }
  * the listener stops accepting, in-flight requests finish (up to `drainMs`), then the database
  * pool and the Redis client close.
  */
-export async function startServer(opts: { db: string; host: string; port: number; log?: Logger; static?: StaticOptions; onStore?: (store: Store) => Promise<void>; drainMs?: number }): Promise<Running> {
+export async function startServer(opts: { db: string; host: string; port: number; log?: Logger; static?: StaticOptions; onStore?: (store: Store) => Promise<void>; drainMs?: number; mailbox?: boolean }): Promise<Running> {
   const config = configFromEnv();
   const store = await storeFromConfig(config, opts.db);
   let redis: Awaited<ReturnType<typeof connectRedis>> | undefined;
@@ -81,7 +85,11 @@ export async function startServer(opts: { db: string; host: string; port: number
     throw err;
   }
   const deps = await buildDeps(store, { config, log: opts.log, ...(redis ? { limiter: redisLimiter(redis, config.redisKeyPrefix) } : {}) });
-  const app = createApp(deps, { static: opts.static ?? defaultStatic() });
+  const mailDir = mailDirFor(config, opts.db);
+  const app = createApp(deps, { static: opts.static ?? defaultStatic(), ...(opts.mailbox ? { mailbox: mailDir } : {}) });
+  // Notifications go out from inside the server process; the outbox makes that safe to restart.
+  const worker = notifier(deps, { mailDir });
+  worker.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', reject);
@@ -101,6 +109,7 @@ export async function startServer(opts: { db: string; host: string; port: number
       const timer = setTimeout(() => http.closeAllConnections?.(), opts.drainMs ?? 10_000);
       await closed;
       clearTimeout(timer);
+      await worker.stop();
       await store.close();
       await redis?.quit().catch(() => redis?.disconnect());
     })()),

@@ -44,6 +44,27 @@ describe('booking-api', () => {
     }
   });
 
+  it('settings shows and changes the booking page and notification addresses, and refuses bad ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    try {
+      const db = join(dir, 'shop.db');
+      const { business } = await initDb(db, 'Salon Nord', 'Europe/Berlin');
+      const set = run('settings', '--db', db, '--booking-page-url', 'https://salon.example/book', '--notification-email', 'owner@salon.example');
+      assert.equal(set.status, 0, set.stderr);
+      assert.deepEqual(JSON.parse(set.stdout), {
+        id: business.id, name: 'Salon Nord', timezone: 'Europe/Berlin', booking_page_url: 'https://salon.example/book', notification_email: 'owner@salon.example', reply_to: null,
+      });
+      const cleared = run('settings', '--db', db, '--business', business.id, '--notification-email', '');
+      assert.equal(JSON.parse(cleared.stdout).notification_email, null);
+      const bad = run('settings', '--db', db, '--booking-page-url', 'javascript:alert(1)');
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /^booking-api: --booking-page-url: Must be an http/);
+      assert.equal(JSON.parse(run('settings', '--db', db).stdout).booking_page_url, 'https://salon.example/book', 'nothing changed by the refusal');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serve answers /health and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
     const server = await startServerProcess(join(dir, 'db.sqlite'));

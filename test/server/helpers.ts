@@ -4,7 +4,7 @@ import { buildDeps, createApp, openStore } from '../../src/server/index.ts';
 import { defaultConfig, type Config } from '../../src/server/config.ts';
 import { silentLogger } from '../../src/server/log.ts';
 import { createBusiness } from '../../src/server/setup.ts';
-import type { AppEnv } from '../../src/server/context.ts';
+import type { AppEnv, Deps } from '../../src/server/context.ts';
 import type { Store } from '../../src/server/store/db.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';
 
@@ -15,6 +15,7 @@ export const T0 = Date.parse('2027-03-01T07:00:00Z');
 
 export interface Harness {
   app: Hono<AppEnv>;
+  deps: Deps;
   store: Store;
   clock: { now: number };
   database: TestDatabase;
@@ -61,7 +62,7 @@ async function appOn(database: TestDatabase, clock: { now: number }, opts: Harne
   const deps = await buildDeps(store, { config, log: silentLogger, now: () => clock.now });
   const app = createApp(deps);
   return {
-    app, store, clock, database,
+    app, deps, store, clock, database,
     async req(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       if (o.auth) headers.authorization = `Bearer ${o.auth}`;

@@ -12,6 +12,7 @@ describe('GET /api/v1/openapi.json', () => {
       ['/api/v1/holds/{id}', 'delete'], ['/api/v1/bookings', 'post'], ['/api/v1/bookings', 'get'], ['/api/v1/guest/bookings', 'get'],
       ['/api/v1/bookings/{id}', 'get'], ['/api/v1/bookings/{id}/cancel', 'post'], ['/api/v1/bookings/{id}/reschedule', 'post'],
       ['/api/v1/api-keys', 'post'], ['/api/v1/api-keys/{id}', 'delete'], ['/api/v1/staff/{id}/schedule', 'put'], ['/api/v1/services/{id}', 'patch'],
+      ['/api/v1/business', 'patch'], ['/api/v1/webhooks', 'post'], ['/api/v1/webhooks/{id}/deliveries', 'get'], ['/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', 'post'],
     ]) assert.ok(doc.paths[path!]?.[method!], `${method} ${path}`);
     const bookingBody = doc.paths['/api/v1/bookings'].post.requestBody.content['application/json'].schema;
     assert.equal(bookingBody.additionalProperties, false, 'unknown fields are refused');

@@ -8,6 +8,7 @@ import { randomToken } from '../auth/tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { staticRoutes, type StaticOptions } from './static.ts';
+import { mailboxRoutes } from './mailbox.ts';
 import { sessionRoutes } from '../routes/session.ts';
 import { serviceRoutes } from '../routes/services.ts';
 import { staffRoutes } from '../routes/staff.ts';
@@ -16,11 +17,17 @@ import { holdRoutes } from '../routes/holds.ts';
 import { bookingRoutes } from '../routes/bookings.ts';
 import { manageRoutes } from '../routes/manage.ts';
 import { apiKeyRoutes } from '../routes/api-keys.ts';
+import { businessRoutes } from '../routes/business.ts';
+import { webhookRoutes } from '../routes/webhooks.ts';
 
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken].join(', ');
 
 /** The whole HTTP app; `deps` carries every outside thing it touches, so tests build their own. */
-export function createApp(deps: Deps, opts: { static?: StaticOptions } = {}): Hono<AppEnv> {
+/**
+ * `mailbox`: the directory of `.eml` files to show at `/demo/mailbox` (the demo only: the mails
+ * hold manage links, so a real deployment never lists them).
+ */
+export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const originKnown = knownOrigins(deps);
 
@@ -94,10 +101,11 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions } = {}): Ho
   });
 
   const api = new Hono<AppEnv>();
-  for (const routes of [sessionRoutes, serviceRoutes, staffRoutes, availabilityRoutes, holdRoutes, bookingRoutes, manageRoutes, apiKeyRoutes]) {
+  for (const routes of [sessionRoutes, serviceRoutes, staffRoutes, availabilityRoutes, holdRoutes, bookingRoutes, manageRoutes, apiKeyRoutes, businessRoutes, webhookRoutes]) {
     routes(api, deps);
   }
   app.route(API_BASE_PATH, api);
+  if (opts.mailbox) mailboxRoutes(app, opts.mailbox);
   if (opts.static) staticRoutes(app, opts.static);
 
   app.notFound(async (c) => {

@@ -46,6 +46,15 @@ const routes: Route[] = [
   { method: 'delete', path: '/staff/{id}', summary: 'Remove a staff member', auth: 'secret', ok: [204, null], errors: [...admin, 'not_found'] },
   { method: 'put', path: '/staff/{id}/schedule', summary: 'Set weekly hours and date exceptions', auth: 'secret', body: C.Schedule, ok: [200, C.AdminStaff], errors: [...admin, 'not_found'] },
   { method: 'get', path: '/bookings', summary: "The business's bookings", auth: 'secret', query: C.AdminBookingsQuery, ok: [200, C.BookingList], errors: admin },
+  { method: 'get', path: '/business', summary: 'The business: name, zone, booking page and notification addresses', auth: 'secret', ok: [200, C.BusinessSettings], errors: admin },
+  { method: 'patch', path: '/business', summary: 'Change the business settings', auth: 'secret', body: C.BusinessPatch, ok: [200, C.BusinessSettings], errors: admin },
+  { method: 'get', path: '/webhooks', summary: 'List webhook endpoints', auth: 'secret', ok: [200, C.list(C.Webhook)], errors: admin },
+  { method: 'post', path: '/webhooks', summary: 'Add an endpoint (the signing secret is shown once)', auth: 'secret', body: C.WebhookCreate, ok: [201, C.WebhookCreated], errors: admin },
+  { method: 'get', path: '/webhooks/{id}', summary: 'One endpoint', auth: 'secret', ok: [200, C.Webhook], errors: [...admin, 'not_found'] },
+  { method: 'patch', path: '/webhooks/{id}', summary: 'Change an endpoint, or switch it on or off', auth: 'secret', body: C.WebhookPatch, ok: [200, C.Webhook], errors: [...admin, 'not_found'] },
+  { method: 'delete', path: '/webhooks/{id}', summary: 'Delete an endpoint', auth: 'secret', ok: [204, null], errors: [...admin, 'not_found'] },
+  { method: 'get', path: '/webhooks/{id}/deliveries', summary: 'The delivery log, newest first, with every attempt', auth: 'secret', ok: [200, C.list(C.WebhookDelivery)], errors: [...admin, 'not_found'] },
+  { method: 'post', path: '/webhooks/{id}/deliveries/{delivery_id}/retry', summary: 'Send a delivery again now', auth: 'secret', ok: [202, C.WebhookDelivery], errors: [...admin, 'not_found'] },
 ];
 
 const json = (schema: z.ZodMiniType, io: 'input' | 'output') => {

@@ -13,6 +13,7 @@ import { freeStaffFor, leastBusy } from '../domain/slots.ts';
 import { findGuest, guestFor } from '../domain/guests.ts';
 import { bookingOut, getBusiness } from '../domain/bookings.ts';
 import * as idem from '../domain/idempotency.ts';
+import { recordBookingEvent } from '../notify/outbox.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
 
@@ -111,9 +112,10 @@ async function book(tx: Tx, deps: Deps, p: Principal, guestToken: string | undef
     id: newId('bk'), business_id: p.businessId, mode: p.mode, service_id: service.id, staff_id: staffId, guest_id: guest.id,
     status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
     timezone: b.timezone, customer_name: b.customer.name, customer_email: b.customer.email, customer_phone: b.customer.phone ?? null,
-    notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null,
+    notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null, locale: b.locale ?? null,
   };
   await tx.insertInto('bookings').values(row).execute();
+  await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row, manageToken);
   // Booking releases the guest's hold: it has done its job.
   await tx.deleteFrom('holds').where('guest_id', '=', guest.id).execute();
   const body: BookingCreated = { booking: bookingOut(row), manage_token: manageToken };

@@ -10,6 +10,7 @@ import type { Tx } from '../store/db.ts';
 import { getService, rulesOf, staffOfServices } from '../domain/catalog.ts';
 import { freeStaffFor, leastBusy } from '../domain/slots.ts';
 import { bookingOut, getBusiness } from '../domain/bookings.ts';
+import { recordBookingEvent } from '../notify/outbox.ts';
 
 /**
  * The booking behind an id and its manage token. A wrong token and a missing booking answer
@@ -44,7 +45,9 @@ export function manageRoutes(api: Hono<AppEnv>, deps: Deps) {
       if (row.status === 'cancelled') return row;
       const now = deps.now();
       await tx.updateTable('bookings').set({ status: 'cancelled', cancelled_at: now, cancel_reason: body.reason ?? null }).where('id', '=', row.id).execute();
-      return { ...row, status: 'cancelled' as const, cancelled_at: now, cancel_reason: body.reason ?? null };
+      const cancelled = { ...row, status: 'cancelled' as const, cancelled_at: now, cancel_reason: body.reason ?? null };
+      await recordBookingEvent(tx, deps.config.notify, now, 'booking.cancelled', cancelled, readQuery(c, ManageQuery).token);
+      return cancelled;
     }, business_id);
     return c.json({ booking: bookingOut(row) });
   });
@@ -71,7 +74,9 @@ export function manageRoutes(api: Hono<AppEnv>, deps: Deps) {
       const range = blockedRange(rulesOf(service), start);
       const moved = { staff_id: staffId, start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd };
       await tx.updateTable('bookings').set(moved).where('id', '=', row.id).execute();
-      return { ...row, ...moved };
+      const rescheduled = { ...row, ...moved };
+      await recordBookingEvent(tx, deps.config.notify, now, 'booking.rescheduled', rescheduled, readQuery(c, ManageQuery).token);
+      return rescheduled;
     }, business_id);
     return c.json({ booking: bookingOut(row) });
   });

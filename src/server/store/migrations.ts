@@ -172,6 +172,70 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
         key varchar(255) primary key, points integer not null default 0, expire bigint)`.execute(db);
     },
   },
+
+  /**
+   * Notifications: business settings, the booking's language, webhooks, and the transactional
+   * outbox. An outbox row is one message to one destination (an email, or one webhook endpoint);
+   * it is written in the same transaction as the booking change it reports, and delivered after.
+   */
+  '0003_notifications': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('businesses').addColumn('booking_page_url', 'text').execute();
+      await db.schema.alterTable('businesses').addColumn('notification_email', 'text').execute();
+      await db.schema.alterTable('businesses').addColumn('reply_to', 'text').execute();
+      await db.schema.alterTable('bookings').addColumn('locale', 'text').execute();
+
+      await db.schema.createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('disabled_reason', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('webhooks_business').on('webhooks').columns(['business_id', 'mode']).execute();
+
+      await db.schema.createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        // Per business, increasing: messages about one booking go out in this order.
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('webhook_id', 'text')
+        .addColumn('booking_id', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_ms', 'bigint', (c) => c.notNull())
+        // A worker that took the message owns it until then; after a crash another one takes it.
+        .addColumn('locked_until_ms', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_ms']).execute();
+      await db.schema.createIndex('outbox_business_seq').on('outbox').columns(['business_id', 'seq']).execute();
+      await db.schema.createIndex('outbox_booking').on('outbox').columns(['booking_id', 'seq']).execute();
+      await db.schema.createIndex('outbox_webhook').on('outbox').columns(['webhook_id', 'created_at']).execute();
+
+      await db.schema.createTable('delivery_attempts')
+        .addColumn('outbox_id', 'text', (c) => c.notNull().references('outbox.id'))
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('response_excerpt', 'text')
+        .addPrimaryKeyConstraint('delivery_attempts_pk', ['outbox_id', 'attempt'])
+        .execute();
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

@@ -5,7 +5,10 @@ import type { Generated } from 'kysely';
 
 export type Mode = 'test' | 'live';
 
-export interface BusinessRow { id: string; name: string; timezone: string; created_at: number }
+export interface BusinessRow {
+  id: string; name: string; timezone: string; created_at: number;
+  booking_page_url: string | null; notification_email: string | null; reply_to: string | null;
+}
 
 export interface ApiKeyRow {
   id: string; business_id: string; mode: Mode; type: 'publishable' | 'secret'; name: string;
@@ -41,11 +44,29 @@ export interface BookingRow {
   status: 'confirmed' | 'cancelled'; start_ms: number; end_ms: number; block_start_ms: number; block_end_ms: number;
   timezone: string; customer_name: string; customer_email: string; customer_phone: string | null; notes: string;
   manage_token_hash: string; created_at: number; cancelled_at: number | null; cancel_reason: string | null;
+  locale: string | null;
 }
 
 export interface IdempotencyRow {
   business_id: string; mode: Mode; key: string; request_hash: string; state: 'in_progress' | 'done';
   status_code: number | null; response_body: string | null; response_headers: string | null; created_at: number;
+}
+
+export interface WebhookRow {
+  id: string; business_id: string; mode: Mode; url: string; events: string; active: number; secret: string;
+  disabled_reason: string | null; created_at: number; deleted_at: number | null;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+export interface OutboxRow {
+  id: string; business_id: string; mode: Mode; seq: number; channel: 'email' | 'webhook'; webhook_id: string | null;
+  booking_id: string; event_id: string; kind: string; payload: string; status: OutboxStatus; attempts: number;
+  next_attempt_ms: number; locked_until_ms: number; created_at: number; delivered_at: number | null;
+}
+
+export interface DeliveryAttemptRow {
+  outbox_id: string; attempt: number; at: number; status_code: number | null; duration_ms: number;
+  error: string | null; response_excerpt: string | null;
 }
 
 export interface DB {
@@ -59,6 +80,9 @@ export interface DB {
   holds: HoldRow;
   bookings: BookingRow;
   idempotency_keys: IdempotencyRow;
+  webhooks: WebhookRow;
+  outbox: OutboxRow;
+  delivery_attempts: DeliveryAttemptRow;
   // Kysely's own bookkeeping tables are not typed here.
   _unused?: { id: Generated<number> };
 }

@@ -129,6 +129,8 @@ export async function submit(w: W) {
     service_id: w.current.id, start: w.hold.start, staff_id: w.hold.staff_id, hold_id: w.hold.id, timezone: w.zone,
     customer: { name: v.name.trim(), email: v.email.trim(), ...(v.phone.trim() ? { phone: v.phone.trim() } : {}) },
     ...(v.notes.trim() ? { notes: v.notes.trim() } : {}),
+    // The emails about this booking speak the customer's language (and, from `timezone`, time).
+    ...(emailLocale(w.lang$) ? { locale: emailLocale(w.lang$) } : {}),
   };
   if (!fire(w, 'bw-before-book', { request }, true)) return;
   // One key per attempt, kept across the client's retries and a second click on the same request.
@@ -240,4 +242,14 @@ export function restore(w: W, saved: Saved): boolean {
     w.go('date');
   }
   return true;
+}
+
+/** The page's language as a well-formed tag the API accepts, or nothing (a merchant's typo must not block a booking). */
+function emailLocale(lang: string): string | undefined {
+  try {
+    const tag = Intl.getCanonicalLocales(lang)[0];
+    return tag && tag.length <= 35 ? tag : undefined;
+  } catch {
+    return undefined;
+  }
 }

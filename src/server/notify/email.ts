@@ -1,0 +1,107 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Booking } from '../../contract/index.ts';
+import type { NotifyConfig } from '../config.ts';
+import type { BusinessRow } from '../store/schema.ts';
+import { icsFor } from './ics.ts';
+import { fill, mailText } from './messages.ts';
+import type { EmailKind, EmailPayload } from './outbox.ts';
+
+export interface MailContext { business: BusinessRow; serviceName: string; staffName: string }
+
+export interface ComposedMail {
+  messageId: string; from: string; to: string; replyTo?: string | undefined; subject: string; text: string; html: string;
+  headers: Record<string, string>; attachments: { filename: string; content: string; contentType: string }[];
+}
+
+// Customer and merchant text go into HTML only through this.
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * One email, in the booking's language and time zone (what the customer chose in the widget);
+ * the merchant's notices use the business's zone. The Message-ID is the outbox message's own,
+ * so a message sent twice (at-least-once delivery) is recognisably one.
+ */
+export function compose(id: string, kind: EmailKind, p: EmailPayload, ctx: MailContext, cfg: NotifyConfig, locale: string | null, now: number): ComposedMail {
+  const b: Booking = p.booking;
+  const merchant = kind.startsWith('merchant_');
+  const { lang, t } = mailText(merchant ? null : locale);
+  const zone = merchant ? ctx.business.timezone : b.timezone;
+  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(new Date(b.start));
+  const vars = { service: ctx.serviceName, date, customer: b.customer.name, business: ctx.business.name };
+  const subject = fill(t.subject[kind], vars).replace(/[\r\n]+/g, ' ');
+  const rows: [string, string][] = [
+    [t.when, `${date} (${zone})`], [t.service, ctx.serviceName], [t.with, ctx.staffName],
+    ...(merchant ? [[t.customer, [b.customer.name, b.customer.email, b.customer.phone].filter(Boolean).join(', ')] as [string, string]] : []),
+    ...(b.notes ? [[t.notes, b.notes] as [string, string]] : []),
+  ];
+  const link = merchant ? null : p.manage_url;
+  // The customer's calendar gets the invitation, and on cancellation the CANCEL that removes it.
+  const withIcs = !merchant;
+  const text = [
+    fill(t.lead[kind], vars), '',
+    ...rows.map(([k, v]) => `${k}: ${v}`), '',
+    ...(link ? [`${t.manage}: ${link}`, t.manageHint, ''] : []),
+    ...(withIcs && kind !== 'cancelled' ? [t.attachment, ''] : []),
+    fill(t.footer, vars),
+  ].join('\n');
+  const html = `<!doctype html><html lang="${esc(lang)}" dir="${t.dir}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">`
+    + `<p>${esc(fill(t.lead[kind], vars))}</p><table role="presentation" cellpadding="4">`
+    + rows.map(([k, v]) => `<tr><th align="start" style="text-align:start;color:#5b6472">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')
+    + '</table>'
+    + (link ? `<p><a href="${esc(link)}" style="color:#4f46e5">${esc(t.manage)}</a><br><small>${esc(t.manageHint)}</small></p>` : '')
+    + `<p><small>${esc(fill(t.footer, vars))}</small></p></body></html>`;
+  const ics = icsFor({
+    uid: `${b.id}@booking-api`, startMs: Date.parse(b.start), endMs: Date.parse(b.end), zone, stampMs: now,
+    summary: `${ctx.serviceName} · ${ctx.business.name}`, url: link, cancelled: kind === 'cancelled',
+    // A later change must replace the earlier invitation in the customer's calendar.
+    sequence: Math.floor(now / 1000) - Math.floor(Date.parse(b.created_at) / 1000),
+  });
+  return {
+    messageId: `<${id}@booking-api>`, from: cfg.from,
+    to: merchant ? ctx.business.notification_email! : `"${b.customer.name.replace(/["\\\r\n]/g, '')}" <${b.customer.email}>`,
+    replyTo: merchant ? undefined : ctx.business.reply_to ?? undefined,
+    subject, text, html,
+    headers: { 'X-Booking-Id': b.id, 'Auto-Submitted': 'auto-generated' },
+    attachments: withIcs ? [{ filename: 'booking.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${kind === 'cancelled' ? 'CANCEL' : 'PUBLISH'}` }] : [],
+  };
+}
+
+export interface Mailer { send(mail: ComposedMail): Promise<void>; close(): void }
+
+const message = (m: ComposedMail) => ({
+  messageId: m.messageId, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers,
+  attachments: m.attachments, ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+});
+
+/** SMTP when `SMTP_URL` is set; otherwise each email becomes an `.eml` file in `dir` (the demo's mailbox). */
+export function mailerFor(cfg: NotifyConfig, dir: string): Mailer {
+  if (cfg.smtpUrl) {
+    const url = new URL(cfg.smtpUrl);
+    const secure = url.protocol === 'smtps:';
+    const transport = nodemailer.createTransport({
+      host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (secure ? 465 : 587), secure,
+      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      // Well inside the worker's lease on an email, so a hung server cannot outlast it.
+      connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000,
+    });
+    return { send: async (m) => void (await transport.sendMail(message(m))), close: () => transport.close() };
+  }
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    async send(m) {
+      const info = await composer.sendMail(message(m));
+      await mkdir(dir, { recursive: true });
+      // Named by the message id, so a second delivery of one message rewrites its own file.
+      const name = `${m.messageId.slice(1, m.messageId.indexOf('@'))}.eml`;
+      const tmp = join(dir, `.${name}.tmp`);
+      await writeFile(tmp, info.message as Buffer);
+      await rename(tmp, join(dir, name));
+      // A readable summary beside it, for the demo's mailbox page.
+      const summary = { id: m.messageId, to: m.to, subject: m.subject, text: m.text, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
+      await writeFile(join(dir, name.replace(/\.eml$/, '.json')), JSON.stringify(summary, null, 2));
+    },
+    close: () => composer.close(),
+  };
+}

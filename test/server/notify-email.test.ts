@@ -1,0 +1,149 @@
+// Emails through a real SMTP exchange (smtp-server on loopback), and reminders on the test's
+// clock across the spring-forward change in Berlin.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import ical, { type VEvent } from 'node-ical';
+import { SHOP, booking, harness, ok, shop, type Shop } from './helpers.ts';
+import { notifier } from '../../src/server/notify/worker.ts';
+import type { NotifyConfig } from '../../src/server/config.ts';
+
+interface Delivered { from: string; to: string[]; mail: ParsedMail }
+
+/** An SMTP server on 127.0.0.1 that accepts everything and keeps what it was sent. */
+async function smtp(port = 0) {
+  const got: Delivered[] = [];
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then((mail) => {
+        got.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), mail });
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  const bound = (server.server.address() as AddressInfo).port;
+  return { port: bound, url: `smtp://127.0.0.1:${bound}`, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function setup(notify: Partial<NotifyConfig>) {
+  const h = await harness();
+  const s = await shop(h, { service: { horizon_days: 120 } });
+  h.deps.config.notify = { ...h.deps.config.notify, ...notify };
+  const mailDir = mkdtempSync(join(tmpdir(), 'booking-mail-'));
+  return { s, worker: notifier(h.deps, { mailDir }), mailDir };
+}
+
+const book = (s: Shop, start: string, extra: Record<string, unknown> = {}) =>
+  ok(s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, body: booking(s.serviceId, start, extra), headers: { 'idempotency-key': crypto.randomUUID() } }), 201);
+
+describe('emails over SMTP', () => {
+  it('delivers the confirmation to the customer with the subject, the manage link and a calendar file that parses', async () => {
+    const server = await smtp();
+    try {
+      const { s, worker } = await setup({ smtpUrl: server.url, from: 'Salon Test <bookings@salon.example>' });
+      await ok(s.h.req('PATCH', '/business', { auth: s.sk, body: { booking_page_url: 'https://shop.example.com/book', reply_to: 'hello@salon.example' } }), 200);
+      const made = await book(s, '2027-03-02T10:00:00+01:00', { customer: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+      await worker.tick();
+      await worker.stop();
+      assert.equal(server.got.length, 1);
+      const [{ to, from, mail }] = server.got as [Delivered];
+      assert.deepEqual(to, ['ada@example.com']);
+      assert.equal(from, 'bookings@salon.example');
+      assert.equal(mail.subject, 'Booked: Haircut on Tuesday, March 2, 2027 at 10:00 AM');
+      assert.equal(mail.replyTo?.value[0]?.address, 'hello@salon.example');
+      const link = `https://shop.example.com/book?booking=${made.booking.id}&token=${encodeURIComponent(made.manage_token)}`;
+      assert.ok(mail.text?.includes(link), mail.text);
+      assert.ok(String(mail.html).includes(link.replace(/&/g, '&#38;')), 'the HTML part links it too');
+
+      const ics = mail.attachments.find((a) => a.filename === 'booking.ics');
+      assert.ok(ics, 'an .ics attachment');
+      assert.match(ics.contentType, /^text\/calendar/);
+      const events = Object.values(ical.sync.parseICS(ics.content.toString('utf8'))).filter((e) => e?.type === 'VEVENT') as VEvent[];
+      assert.equal(events.length, 1);
+      const event = events[0]!;
+      assert.equal(event.uid, `${made.booking.id}@booking-api`);
+      assert.ok(event.dtstamp, 'DTSTAMP');
+      assert.equal(new Date(event.start).toISOString(), '2027-03-02T09:00:00.000Z', 'the right instant, from the zone-qualified wall time');
+      assert.equal(new Date(event.end!).toISOString(), '2027-03-02T10:00:00.000Z');
+      assert.equal((event.start as { tz?: string }).tz, 'Europe/Berlin');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps a message pending while the SMTP server is away, and sends it once it is back', async () => {
+    const server = await smtp();
+    const url = server.url;
+    await server.close();
+    const { s, worker, mailDir } = await setup({ smtpUrl: url, retryBaseMs: 1000 });
+    await book(s, '2027-03-02T10:00:00+01:00');
+    await worker.tick();
+    const row = await s.h.store.db.selectFrom('outbox').selectAll().where('kind', '=', 'confirmation').executeTakeFirstOrThrow();
+    assert.equal(row.status, 'pending');
+    assert.equal(row.attempts, 1);
+    assert.deepEqual(readdirSync(mailDir), [], 'no file instead: SMTP was asked for');
+
+    const back = await smtp(server.port);
+    try {
+      s.h.clock.now = row.next_attempt_ms;
+      await worker.tick();
+      await worker.stop();
+      assert.equal(back.got.length, 1);
+      assert.match(back.got[0]!.mail.subject ?? '', /^Booked: /);
+    } finally {
+      await back.close();
+    }
+  });
+});
+
+describe('reminders', () => {
+  // Booked for Monday 29 March 2027, 09:00 in Berlin (CEST, after the change on the 28th); a
+  // reminder 48 hours before falls on Saturday the 27th, still in CET: 08:00 on the wall clock.
+  const START = '2027-03-29T09:00:00+02:00';
+  const REMIND_AT = Date.parse('2027-03-27T07:00:00Z');
+
+  it('goes out the configured time before the start, counted in real hours across a DST change', async () => {
+    const { s, worker, mailDir } = await setup({ reminderMinutes: 48 * 60 });
+    await book(s, START);
+    await worker.tick();
+    const sent = () => readdirSync(mailDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(mailDir, f), 'utf8')) as { subject: string; text: string });
+    assert.equal(sent().length, 1, 'the confirmation only');
+    s.h.clock.now = REMIND_AT - 60_000;
+    await worker.tick();
+    assert.equal(sent().length, 1, 'not a minute early');
+    s.h.clock.now = REMIND_AT;
+    await worker.tick();
+    const reminder = sent().find((m) => m.subject.startsWith('Reminder'));
+    assert.ok(reminder, 'sent on time');
+    assert.match(reminder.text, /Monday, March 29, 2027 at 9:00\sAM \(Europe\/Berlin\)/, 'the wall time after the change');
+  });
+
+  it('moves with a reschedule and is dropped by a cancellation', async () => {
+    const { s } = await setup({ reminderMinutes: 60 });
+    const made = await book(s, START);
+    const q = `?token=${encodeURIComponent(made.manage_token)}`;
+    const reminders = () => s.h.store.db.selectFrom('outbox').select(['status', 'next_attempt_ms']).where('kind', '=', 'reminder').orderBy('seq').execute();
+    assert.deepEqual(await reminders(), [{ status: 'pending', next_attempt_ms: Date.parse(START) - 3600_000 }]);
+    await ok(s.h.req('POST', `/bookings/${made.booking.id}/reschedule${q}`, { body: { start: '2027-03-30T11:00:00+02:00' } }), 200);
+    assert.deepEqual(await reminders(), [
+      { status: 'cancelled', next_attempt_ms: Date.parse(START) - 3600_000 },
+      { status: 'pending', next_attempt_ms: Date.parse('2027-03-30T10:00:00+02:00') },
+    ]);
+    await ok(s.h.req('POST', `/bookings/${made.booking.id}/cancel${q}`, { body: {} }), 200);
+    assert.deepEqual((await reminders()).map((r) => r.status), ['cancelled', 'cancelled']);
+  });
+
+  it('is not written for a booking that starts sooner than the reminder time', async () => {
+    const { s } = await setup({ reminderMinutes: 7 * 24 * 60 });
+    await book(s, '2027-03-02T10:00:00+01:00');
+    const rows = await s.h.store.db.selectFrom('outbox').select('kind').where('kind', '=', 'reminder').execute();
+    assert.equal(rows.length, 0);
+  });
+});
