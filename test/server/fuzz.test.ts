@@ -9,7 +9,7 @@ import type * as z from 'zod/mini';
 import {
   AdminService, AdminStaff, ApiKeyCreate, ApiKeyCreated, AvailabilityQuery, AvailabilityResponse, BookingCreated, BookingRequest,
   BookingResponse, CancelRequest, ERROR_STATUS, ErrorBody, HoldRequest, HoldResponse, RescheduleRequest, Schedule, ServiceCreate,
-  ServicePatch, StaffCreate,
+  ServicePatch, StaffCreate, BusinessPatch, BusinessSettings, WebhookCreate, WebhookCreated,
 } from '../../src/contract/index.ts';
 import { SHOP, T0, booking, idemKey, ok, shop, type Res, type Shop } from './helpers.ts';
 import { invalid, valid, type Pools } from './arbitrary.ts';
@@ -103,7 +103,7 @@ describe('generated requests against every route', () => {
     await noOverlaps(s);
   });
 
-  it('admin routes: services, staff, schedules, keys', async () => {
+  it('admin routes: services, staff, schedules, keys, business settings, webhooks', async () => {
     const s = await shop(undefined, { staff: 2 });
     const p = pools(s);
     const auth = { auth: s.sk };
@@ -112,6 +112,8 @@ describe('generated requests against every route', () => {
     await fuzz('POST /staff', StaffCreate, p, (body) => s.h.req('POST', '/staff', { ...auth, body }), AdminStaff);
     await fuzz('PUT /staff/:id/schedule', Schedule, p, (body) => s.h.req('PUT', `/staff/${s.staffIds[0]}/schedule`, { ...auth, body }), null);
     await fuzz('POST /api-keys', ApiKeyCreate, p, (body) => s.h.req('POST', '/api-keys', { ...auth, body }), ApiKeyCreated);
+    await fuzz('PATCH /business', BusinessPatch, p, (body) => s.h.req('PATCH', '/business', { ...auth, body }), BusinessSettings);
+    await fuzz('POST /webhooks', WebhookCreate, p, (body) => s.h.req('POST', '/webhooks', { ...auth, body }), WebhookCreated);
   });
 
   it('bodies that are not JSON at all', async () => {

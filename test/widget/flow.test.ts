@@ -131,6 +131,20 @@ describe('<booking-widget> booking flow against the real API', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it("should send the customer's language and time zone with the booking, for the emails", async () => {
+    const f = await apiFixture();
+    const el = await mount(f, { locale: 'de-AT', timezone: 'America/New_York' });
+    await toDetails(el);
+    await fillDetails(el);
+    const booked = oneEvent(el, 'bw-booked');
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    await booked;
+    const [post] = requests(/\/bookings$/, 'POST');
+    const body = JSON.parse(post!.body!);
+    expect(body.locale).to.equal('de-AT');
+    expect(body.timezone).to.equal('America/New_York');
+  });
+
   it('should let the page veto a booking through the cancelable bw-before-book event', async () => {
     const f = await apiFixture();
     const el = await mount(f);
