@@ -35,6 +35,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     await untilStep(el, 'done');
     expect(detail.booking.customer.email).to.equal('ada@example.com');
     expect($(el, 'h2')!.textContent).to.equal('You are booked');
+    expect($(el, '.sent')!.textContent).to.equal('We have sent the details and a link to manage your booking to ada@example.com.');
     const ics = $<HTMLAnchorElement>(el, 'a[download]')!;
     expect(ics.getAttribute('download')).to.equal('booking.ics');
     const text = await (await fetch(ics.href)).text();

@@ -121,7 +121,7 @@ function icsLink(w: W, b: Booking) {
 
 function done(w: W) {
   const b = w.booking!.booking;
-  return html`${heading(w.msg.booked)}${summary(w, b)}
+  return html`${heading(w.msg.booked)}${summary(w, b)}<p class="sent">${w.msg.emailSent(b.customer.email)}</p>
     <div class="row">${icsLink(w, b)}
       <button part="button" @click=${() => w.go('manage')}>${w.msg.manage}</button>
       <button part="button" @click=${() => w.restart()}>${w.msg.bookAnother}</button></div>`;

@@ -32,6 +32,7 @@ export const ar: Messages = {
   pickAgain: 'اختر وقتًا',
   slotTaken: 'عذرًا، حجز شخص آخر هذا الوقت للتو. هذه هي الأوقات المتاحة.',
   booked: 'تم الحجز',
+  emailSent: (email: string) => `أرسلنا التفاصيل ورابطًا لإدارة حجزك إلى ${email}.`,
   bookedAnnounce: (w) => `تم الحجز: ${w}.`,
   addToCalendar: 'أضف إلى التقويم',
   manage: 'إدارة الحجز',

@@ -32,6 +32,7 @@ export const de: Messages = {
   pickAgain: 'Uhrzeit wählen',
   slotTaken: 'Dieser Termin wurde gerade vergeben. Hier sind die noch freien Zeiten.',
   booked: 'Ihr Termin ist gebucht',
+  emailSent: (email: string) => `Die Details und einen Link zum Verwalten Ihrer Buchung haben wir an ${email} geschickt.`,
   bookedAnnounce: (w) => `Gebucht: ${w}.`,
   addToCalendar: 'In den Kalender',
   manage: 'Buchung verwalten',

@@ -31,6 +31,7 @@ export const en = {
   pickAgain: 'Pick a time',
   slotTaken: 'Sorry, someone else just took that time. Here are the times still free.',
   booked: 'You are booked',
+  emailSent: (email: string) => `We have sent the details and a link to manage your booking to ${email}.`,
   bookedAnnounce: (when: string) => `Booked: ${when}.`,
   addToCalendar: 'Add to calendar',
   manage: 'Manage booking',
