@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
 
 const BIN = fileURLToPath(new URL('../bin/booking-api.mjs', import.meta.url));
 const NO_LIMITS = { RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0' };
@@ -16,6 +17,8 @@ export interface BenchServer {
   child: ChildProcess;
   sk: string;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Waits until the outbox holds nothing due (the emails and webhooks of the seeding went out). */
+  outboxDrained(): Promise<void>;
   /** Resident set size of the server process, in MB. */
   rssMb(): number;
   stop(): Promise<void>;
@@ -49,6 +52,15 @@ export async function startBenchServer(timezone = 'Europe/Berlin', nodeArgs: str
       const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${sk}`, 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return res.status === 204 ? undefined : res.json();
+    },
+    async outboxDrained() {
+      const file = new SQLite(db, { readonly: true });
+      try {
+        const due = file.prepare("select count(*) as n from outbox where status = 'pending' and next_attempt_ms <= ?");
+        while ((due.get(Date.now()) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        file.close();
+      }
     },
     rssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
