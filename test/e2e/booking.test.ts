@@ -121,11 +121,13 @@ e2e('a reload in the middle of the details step brings back the same hold and st
   assert.equal(JSON.parse(post!.body!).hold_id, hold.id, 'the booking consumed the original hold');
 });
 
-e2e('cancels and reschedules through a manage link on the merchant page', async (_t, track) => {
+e2e('cancels and reschedules through the manage link of the confirmation email, on the merchant page', async (_t, track) => {
   const biz = await world.business();
   const url = world.pages.add({ pk: biz.pk });
   const origin = new URL(url).origin;
-  // A booking made earlier (as the widget would, from the shop page's origin); its manage link is in the email.
+  // The merchant names the page that hosts the widget; manage links in emails point there.
+  await biz.admin('PATCH', '/business', { booking_page_url: url });
+  // A booking made earlier (as the widget would, from the shop page's origin).
   const session = await (await fetch(`${world.api}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${biz.pk}`, origin } })).json();
   const auth = { authorization: `Bearer ${session.session_token}`, origin, 'content-type': 'application/json' };
   const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
@@ -139,9 +141,13 @@ e2e('cancels and reschedules through a manage link on the merchant page', async 
   assert.equal(created.status, 201);
   const { booking, manage_token } = await created.json();
 
+  // The customer follows the link in their confirmation.
+  const confirmation = await world.email('linus@example.com', /^Booked: /);
+  const link = /https?:\/\/\S+/.exec(confirmation.text.split('\n').find((l) => l.includes('booking='))!)![0];
+  assert.equal(link, `${url}?booking=${booking.id}&token=${manage_token}`);
   const context = track(await world.newContext());
   const page = await context.newPage();
-  await page.goto(`${url}?booking=${booking.id}&token=${manage_token}`);
+  await page.goto(link);
   await heading(page, 'Manage booking').waitFor();
   await visible(page.locator('booking-widget [part~="summary"]', { hasText: 'Linus Pauling' }));
 
@@ -172,4 +178,6 @@ e2e('cancels and reschedules through a manage link on the merchant page', async 
   await visible(page.locator('booking-widget .notice', { hasText: 'This booking is cancelled.' }));
   seen = await biz.admin('GET', '/bookings');
   assert.equal(seen.data[0].status, 'cancelled');
+  await world.email('linus@example.com', /^Moved: /);
+  await world.email('linus@example.com', /^Cancelled: /);
 });

@@ -3,7 +3,7 @@
 // Chromium driven by playwright-core. Nothing here talks to anything but 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -193,6 +193,8 @@ export interface World {
   business(opts?: { serviceName?: string; origins?: string[] }): Promise<Business>;
   /** A browser context as a customer's browser: English, Berlin time, a desktop viewport. */
   newContext(): Promise<BrowserContext>;
+  /** Waits for the email to `to` whose subject matches, as the server wrote it (no SMTP set: .eml files). */
+  email(to: string, subject: RegExp): Promise<{ to: string; subject: string; text: string }>;
 }
 
 /**
@@ -216,7 +218,9 @@ export function useWorld(): World {
       // Many sessions from one IP across the suite: the limits are tested elsewhere.
       RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0',
       RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0',
+      NOTIFY_POLL_MS: '100',
     });
+    const mailDir = join(dir, 'mail');
     pages = new PageServer(apiServer.url);
     await pages.start();
     browser = await launchChromium();
@@ -237,6 +241,12 @@ export function useWorld(): World {
       },
       newContext() {
         return browser!.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin', viewport: { width: 1100, height: 900 } });
+      },
+      email(to: string, subject: RegExp) {
+        const find = () => (existsSync(mailDir) ? readdirSync(mailDir) : []).filter((f) => f.endsWith('.json'))
+          .map((f) => JSON.parse(readFileSync(join(mailDir, f), 'utf8')) as { to: string; subject: string; text: string })
+          .find((m) => m.to.includes(to) && subject.test(m.subject));
+        return until(find, (m) => m !== undefined, `an email to ${to} matching ${subject}`).then((m) => m!);
       },
     });
   });
