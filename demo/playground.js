@@ -5,13 +5,18 @@ const form = document.getElementById('controls');
 const snippet = document.getElementById('snippet');
 const key = widget.getAttribute('publishable-key');
 
+// A control counts once it is touched: a colour or length left at its starting value must not
+// pin the widget (an untouched --bw-background would keep the dark theme white, an untouched
+// --bw-space would undo density="compact").
+const touched = new Set(['theme', 'locale', 'hour-cycle', 'density', 'week-start']);
+
 function apply() {
   const attrs = [`publishable-key="${key}"`];
   const css = [];
   for (const el of form.elements) {
     if (!el.name) continue;
-    let value = el.value;
-    if (el.name === 'radius' || el.name === '--bw-space') value = `${value}px`;
+    let value = touched.has(el.name) ? el.value : '';
+    if (value && (el.name === 'radius' || el.name === '--bw-space')) value = `${value}px`;
     if (el.dataset.css !== undefined) {
       if (value) { widget.style.setProperty(el.name, value); css.push(`  ${el.name}: ${value};`); } else widget.style.removeProperty(el.name);
     } else if (value) {
@@ -21,5 +26,8 @@ function apply() {
   }
   snippet.textContent = `<script type="module" src="${location.origin}/widget.js"></script>\n<booking-widget\n  ${attrs.join('\n  ')}>\n  <a href="/book">Book online</a>\n</booking-widget>${css.length ? `\n\n<style>\n booking-widget {\n${css.join('\n')}\n }\n</style>` : ''}`;
 }
-form.addEventListener('input', apply);
+form.addEventListener('input', (e) => {
+  touched.add(e.target.name);
+  apply();
+});
 apply();

@@ -17,8 +17,11 @@ const weekly = (days: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sa
  */
 export async function seedDemo(store: Store, dbPath: string, origins: string[]): Promise<DemoKeys> {
   const keysFile = join(dirname(dbPath), 'demo-keys.json');
-  if (existsSync(keysFile)) {
-    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as DemoKeys & { publishable_key_id?: string };
+  const saved = existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as DemoKeys & { publishable_key_id?: string }) : undefined;
+  // Keys beside a database that no longer holds their business (the file was deleted) are stale: seed again.
+  const alive = saved && (await store.db.selectFrom('businesses').select('id').where('id', '=', saved.business_id).executeTakeFirst());
+  if (saved && alive) {
+    const keys = saved;
     // The port may have changed since the first start: keep the key's origins in step.
     await store.db.updateTable('api_keys').set({ allowed_origins: JSON.stringify(origins) }).where('id', '=', keys.publishable_key_id ?? '').execute();
     // Manage links in the emails point at the shop page on the port in use.
