@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import * as C from '../../contract/index.ts';
 
 type Auth = 'publishable' | 'session' | 'secret' | 'manage' | 'none';
-interface Route {
+export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -19,7 +19,7 @@ const widget: C.ErrorCode[] = [...common, 'key_revoked', 'session_expired', 'ori
 const manage: C.ErrorCode[] = ['invalid_request', 'not_found', 'rate_limited'];
 
 /** Every route of API.md; the document below is generated from this table and the contract's schemas. */
-const routes: Route[] = [
+export const ROUTES: readonly Route[] = [
   { method: 'post', path: '/session', summary: 'Exchange a publishable key for a one-hour session token', auth: 'publishable', ok: [201, C.SessionResponse], errors: ['unauthorized', 'key_revoked', 'origin_not_allowed', 'secret_key_in_browser', 'forbidden', 'rate_limited'] },
   { method: 'get', path: '/services', summary: 'Bookable services (session) or all services (secret key)', auth: 'session', ok: [200, C.ServiceList], errors: widget },
   { method: 'get', path: '/availability', summary: 'Free slots per calendar date in a time zone', auth: 'session', query: C.AvailabilityQuery, ok: [200, C.AvailabilityResponse], errors: [...widget, 'not_found'] },
@@ -64,7 +64,7 @@ const json = (schema: z.ZodMiniType, io: 'input' | 'output') => {
 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
+  for (const r of ROUTES) {
     const parameters: unknown[] = [...(r.path.match(/\{(\w+)\}/g) ?? [])].map((m) => ({ name: m.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } }));
     if (r.query) {
       const shape = json(r.query, 'input') as { properties: Record<string, unknown>; required?: string[] };
