@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOP, expectError, ok, shop } from './helpers.ts';
+import { SHOP, WEEKDAYS_9_TO_17, booking, expectError, ok, shop } from './helpers.ts';
 import { createKey } from '../../src/server/auth/keys.ts';
 
 describe('API keys', () => {
@@ -100,5 +100,20 @@ describe('test and live modes', () => {
     const pk = await ok(s.h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'live pk', type: 'publishable' } }), 201);
     assert.equal(pk.mode, 'live');
     assert.match(pk.key, /^pk_live_/);
+
+    // And the other way: live staff, a live service and a live booking stay out of the test key's sight.
+    const liveStaff = await ok(s.h.req('POST', '/staff', { auth: live.secret_key, body: { name: 'Live stylist' } }), 201);
+    await ok(s.h.req('PUT', `/staff/${liveStaff.id}/schedule`, { auth: live.secret_key, body: { weekly: WEEKDAYS_9_TO_17 } }), 200);
+    const liveService = await ok(s.h.req('POST', '/services', { auth: live.secret_key, body: { name: 'Live cut', duration_minutes: 60, staff_ids: [liveStaff.id] } }), 201);
+    const livePk = await ok(s.h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'live shop', type: 'publishable', allowed_origins: [SHOP] } }), 201);
+    const liveSession = (await ok(s.h.req('POST', '/session', { auth: livePk.key, origin: SHOP }), 201)).session_token;
+    await ok(s.h.req('POST', '/bookings', { auth: liveSession, origin: SHOP, body: booking(liveService.id, '2027-03-02T09:00:00Z'), headers: { 'idempotency-key': crypto.randomUUID() } }), 201);
+    assert.equal((await ok(s.h.req('GET', '/bookings', { auth: live.secret_key }), 200)).data.length, 1, 'the live key sees its booking');
+    assert.deepEqual((await ok(s.h.req('GET', '/bookings', { auth: s.sk }), 200)).data, [], 'the test key does not');
+    assert.ok(!(await ok(s.h.req('GET', '/staff', { auth: s.sk }), 200)).data.some((x: { id: string }) => x.id === liveStaff.id));
+    expectError(await s.h.req('GET', `/services/${liveService.id}`, { auth: s.sk }), 404, 'not_found');
+    expectError(await s.h.req('PATCH', `/staff/${liveStaff.id}`, { auth: s.sk, body: { name: 'x' } }), 404, 'not_found');
+    // A test session cannot book a live service either.
+    expectError(await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, body: booking(liveService.id, '2027-03-02T11:00:00Z'), headers: { 'idempotency-key': crypto.randomUUID() } }), 404, 'not_found');
   });
 });

@@ -49,6 +49,22 @@ describe('rate limits', () => {
     await ok(s.h.req('GET', '/services', { auth: other.session_token, origin: SHOP }), 200);
   });
 
+  it('bounds a burst from many sessions of one IP: sessions are capped per IP, and each session by its own limit', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 4, widgetPerMinute: 3, widgetPerHour: 1000 } }));
+    // shop() made one session from this IP; the attacker makes as many more as it may.
+    const sessions = [s.session];
+    for (let i = 0; i < 10; i++) {
+      const r = await s.h.req('POST', '/session', { auth: s.pk, origin: SHOP });
+      if (r.status === 201) sessions.push(r.body.session_token);
+      else expectError(r, 429, 'rate_limited');
+    }
+    assert.equal(sessions.length, 4, 'no more sessions than the per-IP cap');
+    // Then fires at every session at once: no more than 3 answers each get through.
+    const answers = await Promise.all(sessions.flatMap((token) => Array.from({ length: 6 }, () => s.h.req('GET', '/services', { auth: token, origin: SHOP }))));
+    assert.equal(answers.filter((r) => r.status === 200).length, 4 * 3, 'sessions × the per-session limit, and not one more');
+    for (const r of answers.filter((a) => a.status !== 200)) expectError(r, 429, 'rate_limited');
+  });
+
   it('limits admin routes per secret key', async () => {
     // shop() itself makes six admin calls: two staff, two schedules, a service and a key.
     const s = await shop(await harness({ limits: { adminPerMinute: 8 } }));

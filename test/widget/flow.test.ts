@@ -132,6 +132,27 @@ describe('<booking-widget> booking flow against the real API', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('should render right-to-left overrides, script URLs and text at its length limits as text', async () => {
+    const rlo = '\u202Eexe.tuc\u202C';
+    const description = `javascript:alert(1) <a href="javascript:alert(1)">x</a> ${'y'.repeat(4900)}`;
+    const f = await apiFixture({ serviceName: `${rlo} Cut`, description });
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    expect($(el, '.service .name')!.textContent).to.equal(`${rlo} Cut`);
+    expect($(el, '.service .desc')!.textContent).to.equal(description);
+    await toDetails(el);
+    const name = `<a href="javascript:alert(1)">Ada</a>${rlo}${'z'.repeat(200 - 38 - rlo.length)}`.slice(0, 200);
+    await fillDetails(el, { name, email: 'ada@example.com' });
+    const booked = oneEvent(el, 'bw-booked');
+    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+    await booked;
+    await untilStep(el, 'done');
+    const shown = $$(el, '[part~="summary"] dd').map((d) => d.textContent);
+    expect(shown).to.include(name);
+    expect(el.shadowRoot!.querySelector('a[href^="javascript"]')).to.equal(null);
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
   it("should send the customer's language and time zone with the booking, for the emails", async () => {
     const f = await apiFixture();
     const el = await mount(f, { locale: 'de-AT', timezone: 'America/New_York' });
@@ -239,6 +260,25 @@ describe('<booking-widget> holds and resume', () => {
       await untilStep(el, 'done');
     } finally {
       Object.assign(proto, saved);
+    }
+  });
+
+  it('should still book when merely reading window.localStorage or window.sessionStorage throws (storage blocked)', async () => {
+    const f = await apiFixture();
+    const boom = { configurable: true, get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } };
+    const saved = { local: Object.getOwnPropertyDescriptor(window, 'localStorage')!, session: Object.getOwnPropertyDescriptor(window, 'sessionStorage')! };
+    Object.defineProperty(window, 'localStorage', boom);
+    Object.defineProperty(window, 'sessionStorage', boom);
+    try {
+      expect(() => window.localStorage).to.throw();
+      const el = await mount(f);
+      await toDetails(el);
+      await fillDetails(el);
+      $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+      await untilStep(el, 'done');
+    } finally {
+      Object.defineProperty(window, 'localStorage', saved.local);
+      Object.defineProperty(window, 'sessionStorage', saved.session);
     }
   });
 
