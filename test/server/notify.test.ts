@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SHOP, T0, booking, expectError, harness, ok, shop, type Shop } from './helpers.ts';
+import { SHOP, T0, booking, expectError, harness, ok, shop, sibling, type Shop } from './helpers.ts';
 import { notifier, type Notifier } from '../../src/server/notify/worker.ts';
 import { compose } from '../../src/server/notify/email.ts';
 import { defaultConfig, type NotifyConfig } from '../../src/server/config.ts';
@@ -252,6 +252,49 @@ describe('webhook delivery', () => {
       const done = await ok(s.h.req('GET', `/webhooks/${hook.id}/deliveries`, { auth: s.sk }), 200);
       assert.equal(done.data[0].status, 'delivered');
       expectError(await s.h.req('POST', `/webhooks/${hook.id}/deliveries/whd_nope/retry`, { auth: s.sk }), 404, 'not_found');
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('the outbox over time', () => {
+  it('keeps finished messages for the delivery log for 30 days, then sweeps them; pending ones stay', async () => {
+    const { s, worker } = await setup({ notify: { reminderMinutes: 0 } });
+    await book(s, at('10:00'));
+    await worker.tick();
+    const rows = () => s.h.store.db.selectFrom('outbox').select(['kind', 'status']).orderBy('seq').execute();
+    assert.deepEqual(await rows(), [{ kind: 'confirmation', status: 'delivered' }]);
+    // A later booking whose email cannot go yet: its SMTP server is away.
+    s.h.deps.config.notify.smtpUrl = 'smtp://127.0.0.1:9';
+    s.h.clock.now += 30 * 86_400_000 + 3600_000;
+    s.session = (await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP }), 201)).session_token;
+    await book(s, at('11:00', '2027-04-06'));
+    const worker2 = notifier(s.h.deps, { mailDir: mkdtempSync(join(tmpdir(), 'booking-mail-')) });
+    await worker2.tick();
+    assert.deepEqual(await rows(), [{ kind: 'confirmation', status: 'pending' }], 'the old delivered one is gone, the pending one stays');
+    const attempts = await s.h.store.db.selectFrom('delivery_attempts').select('outbox_id').execute();
+    assert.equal(attempts.length, 1, 'with its attempts');
+  });
+});
+
+describe('several instances on one database', () => {
+  it('share the outbox: two workers draining it at once deliver each message once', async () => {
+    const { s, worker } = await setup();
+    const other = await sibling(s.h);
+    other.deps.config.notify = s.h.deps.config.notify;
+    const worker2 = notifier(other.deps, { mailDir: mkdtempSync(join(tmpdir(), 'booking-mail-')) });
+    const r = await receiver(async (_q, res) => {
+      await new Promise((w) => setTimeout(w, 20));
+      res.end('ok');
+    });
+    try {
+      await ok(s.h.req('POST', '/webhooks', { auth: s.sk, body: { url: r.url } }), 201);
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push((await book(s, at(`${String(9 + i).padStart(2, '0')}:00`))).booking.id);
+      await Promise.all([worker.tick(), worker2.tick(), worker.tick(), worker2.tick()]);
+      const bookingsSeen = r.got.map((g) => JSON.parse(g.body).data.booking.id as string);
+      assert.deepEqual([...bookingsSeen].sort(), [...ids].sort(), 'each booking\'s event exactly once');
     } finally {
       await r.close();
     }

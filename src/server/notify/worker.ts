@@ -7,6 +7,8 @@ import { deliverWebhook, type Attempt } from './webhooks.ts';
 const HOUR = 3600_000;
 const BATCH = 20;
 const EMAIL_LEASE_MS = 90_000;
+/** Finished messages (and their attempts) are kept this long for the delivery log, then swept. */
+export const KEEP_FINISHED_MS = 30 * 24 * HOUR;
 
 export interface Notifier {
   /** Delivers what is due now; resolves with how many messages it tried. Tests drive it with their clock. */
@@ -108,8 +110,18 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
     if (!a.ok) deps.log.info('notification attempt failed', { outbox_id: m.id, channel: m.channel, attempt, error: a.error });
   }
 
+  let sweptAt = 0;
+  async function sweep(now: number) {
+    if (now - sweptAt < HOUR) return;
+    sweptAt = now;
+    const old = db.selectFrom('outbox').select('id').where('status', 'in', ['delivered', 'failed', 'cancelled']).where('created_at', '<', now - KEEP_FINISHED_MS);
+    await db.deleteFrom('delivery_attempts').where('outbox_id', 'in', old).execute();
+    await db.deleteFrom('outbox').where('status', 'in', ['delivered', 'failed', 'cancelled']).where('created_at', '<', now - KEEP_FINISHED_MS).execute();
+  }
+
   async function tick(): Promise<number> {
     const now = deps.now();
+    await sweep(now);
     const due = await db.selectFrom('outbox').selectAll()
       .where('status', '=', 'pending').where('next_attempt_ms', '<=', now).where('locked_until_ms', '<=', now)
       .orderBy('seq').limit(BATCH).execute();
