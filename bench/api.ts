@@ -57,6 +57,9 @@ try {
   results.push(await run(`GET /availability (31 days, 5 staff, 500 bookings)`, {
     path: `/api/v1/availability?service_id=${service.id}&from=${from}&to=${to}&timezone=Europe/Berlin`, headers: auth,
   }));
+  results.push(await run(`GET /availability, gzip as a browser asks`, {
+    path: `/api/v1/availability?service_id=${service.id}&from=${from}&to=${to}&timezone=Europe/Berlin`, headers: { ...auth, 'accept-encoding': 'gzip, deflate, br' },
+  }));
   results.push(await run('POST /session', { path: '/api/v1/session', method: 'POST', headers: { authorization: `Bearer ${pk.key}` } }));
   results.push(await run('POST /bookings (distinct slots)', {
     path: '/api/v1/bookings', method: 'POST',

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as C from '../../src/contract/index.ts';
-import { SHOP, booking, expectError, idemKey, ok, shop } from './helpers.ts';
+import { gunzipSync } from 'node:zlib';
+import { API, SHOP, booking, expectError, idemKey, ok, shop } from './helpers.ts';
 
 const parse = <T extends { safeParse(v: unknown): { success: boolean } }>(schema: T, body: unknown) =>
   assert.ok(schema.safeParse(body).success, `response does not match the contract: ${JSON.stringify(body)}`);
@@ -76,6 +77,24 @@ describe('GET /services', () => {
 });
 
 describe('GET /availability', () => {
+  it('sends a month gzipped to a client that accepts it, varying on Origin and Accept-Encoding', async () => {
+    const s = await shop();
+    const path = `${API}/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-31&timezone=Europe/Berlin`;
+    const headers = { authorization: `Bearer ${s.session}`, origin: SHOP };
+    const env = { incoming: { socket: { remoteAddress: '203.0.113.7' } } };
+    const plain = await s.h.app.request(path, { headers }, env);
+    const plainBody = await plain.text();
+    assert.equal(plain.headers.get('content-encoding'), null);
+    const zipped = await s.h.app.request(path, { headers: { ...headers, 'accept-encoding': 'gzip, deflate, br' } }, env);
+    assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+    assert.match(zipped.headers.get('vary') ?? '', /Accept-Encoding/i);
+    assert.match(zipped.headers.get('vary') ?? '', /Origin/);
+    assert.equal(zipped.headers.get('access-control-allow-origin'), SHOP);
+    const bytes = Buffer.from(await zipped.arrayBuffer());
+    assert.equal(gunzipSync(bytes).toString('utf8'), plainBody, 'the same answer');
+    assert.ok(bytes.length * 5 < Buffer.byteLength(plainBody), `${bytes.length} bytes gzipped for ${Buffer.byteLength(plainBody)}`);
+  });
+
   it('lists every date of the range with free slots in the asked zone', async () => {
     const s = await shop();
     const r = await s.h.req('GET', `/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-07&timezone=Europe/Berlin`, { auth: s.session, origin: SHOP });
