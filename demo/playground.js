@@ -5,10 +5,10 @@ const form = document.getElementById('controls');
 const snippet = document.getElementById('snippet');
 const key = widget.getAttribute('publishable-key');
 
-// A control counts once it is touched: a colour or length left at its starting value must not
-// pin the widget (an untouched --bw-background would keep the dark theme white, an untouched
-// --bw-space would undo density="compact").
-const touched = new Set(['theme', 'locale', 'hour-cycle', 'density', 'week-start']);
+// A control counts once it is touched: one left at its starting value must neither pin the widget
+// (an untouched --bw-background would keep the dark theme white, an untouched --bw-space would undo
+// density="compact") nor land in the snippet (a pasted locale="en" would override the page's language).
+const touched = new Set();
 
 function apply() {
   const attrs = [`publishable-key="${key}"`];

@@ -115,6 +115,7 @@ e2e('the theming playground changes the widget at once and shows the snippet to 
   const widget = page.locator('booking-widget');
   const snippet = page.locator('#snippet');
   assert.match((await snippet.textContent())!, new RegExp(`publishable-key="${demo.pk}"`));
+  assert.doesNotMatch((await snippet.textContent())!, /locale=|theme=|accent=|--bw-/, 'untouched controls stay out of the snippet');
 
   await page.locator('select[name=theme]').selectOption('dark');
   assert.equal(await widget.getAttribute('theme'), 'dark');
