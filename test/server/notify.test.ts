@@ -198,6 +198,24 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('fails a delivery at once, without sending, when its endpoint was switched off in the meantime', async () => {
+    const { s, worker } = await setup();
+    const r = await receiver();
+    try {
+      const hook = await ok(s.h.req('POST', '/webhooks', { auth: s.sk, body: { url: r.url } }), 201);
+      await book(s, at('10:00'));
+      await ok(s.h.req('PATCH', `/webhooks/${hook.id}`, { auth: s.sk, body: { active: false } }), 200);
+      await worker.tick();
+      assert.equal(r.got.length, 0);
+      const log = await ok(s.h.req('GET', `/webhooks/${hook.id}/deliveries`, { auth: s.sk }), 200);
+      assert.equal(log.data[0].status, 'failed');
+      assert.equal(log.data[0].attempts[0].error, 'endpoint deleted or switched off');
+      assert.equal((await ok(s.h.req('GET', `/webhooks/${hook.id}`, { auth: s.sk }), 200)).disabled_reason, null, 'switched off by hand: no automatic reason');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('never follows a redirect', async () => {
     const { s, worker } = await setup();
     const target = await receiver();

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
+import { escapeHtml as esc } from './html.ts';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const NAME = /^[A-Za-z0-9_-]+$/;
 
 interface Summary { id: string; to: string; subject: string; text: string; sent_at: string; attachments: string[] }

@@ -7,6 +7,7 @@ import type { BusinessRow } from '../store/schema.ts';
 import { icsFor } from './ics.ts';
 import { fill, mailText } from './messages.ts';
 import type { EmailKind, EmailPayload } from './outbox.ts';
+import { escapeHtml as esc } from '../http/html.ts';
 
 export interface MailContext { business: BusinessRow; serviceName: string; staffName: string }
 
@@ -15,8 +16,6 @@ export interface ComposedMail {
   headers: Record<string, string>; attachments: { filename: string; content: string; contentType: string }[];
 }
 
-// Customer and merchant text go into HTML only through this.
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * One email, in the booking's language and time zone (what the customer chose in the widget);

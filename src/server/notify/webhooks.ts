@@ -13,7 +13,11 @@ export function sign(secret: string, id: string, timestamp: number, body: string
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-export interface Attempt { statusCode: number | null; durationMs: number; error: string | null; excerpt: string | null; ok: boolean }
+export interface Attempt {
+  statusCode: number | null; durationMs: number; error: string | null; excerpt: string | null; ok: boolean;
+  /** No retry can help (the endpoint is gone or switched off): the message fails now. */
+  final?: boolean;
+}
 
 const EXCERPT = 200;
 

@@ -55,7 +55,7 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
   async function send(m: OutboxRow, now: number): Promise<Attempt> {
     if (m.channel === 'webhook') {
       const hook = await db.selectFrom('webhooks').selectAll().where('id', '=', m.webhook_id!).executeTakeFirst();
-      if (!hook || hook.deleted_at !== null || !hook.active) return { ok: false, statusCode: null, durationMs: 0, error: 'endpoint deleted or switched off', excerpt: null };
+      if (!hook || hook.deleted_at !== null || !hook.active) return { ok: false, final: true, statusCode: null, durationMs: 0, error: 'endpoint deleted or switched off', excerpt: null };
       return deliverWebhook(hook.url, hook.secret, m.event_id, m.payload, cfg.webhookTimeoutMs, now);
     }
     const started = performance.now();
@@ -95,11 +95,11 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
         await tx.updateTable('outbox').set({ status: 'delivered', attempts: attempt, delivered_at: done, locked_until_ms: 0 }).where('id', '=', m.id).execute();
         return;
       }
-      const giveUp = done - m.created_at >= cfg.giveUpAfterMs || a.error === 'endpoint deleted or switched off';
+      const giveUp = a.final === true || done - m.created_at >= cfg.giveUpAfterMs;
       await tx.updateTable('outbox').set(giveUp
         ? { status: 'failed', attempts: attempt, locked_until_ms: 0 }
         : { attempts: attempt, next_attempt_ms: done + backoffMs(cfg.retryBaseMs, attempt), locked_until_ms: 0 }).where('id', '=', m.id).execute();
-      if (giveUp && m.channel === 'webhook' && a.error !== 'endpoint deleted or switched off') {
+      if (giveUp && !a.final && m.channel === 'webhook') {
         const hours = Math.round((done - m.created_at) / HOUR);
         await tx.updateTable('webhooks').set({
           active: 0,
