@@ -140,14 +140,14 @@ export class BookingWidget extends LitElement {
   /** @internal */ idempotencyKey: string | undefined;
   /** @internal */ ticker: unknown;
   /** @internal The flow chunk, once loaded. */ flowModule: Flow | undefined;
-  private flowLoading: Promise<Flow> | undefined;
-  private unsubscribe: (() => void) | undefined;
+  #flowLoading: Promise<Flow> | undefined;
+  #unsubscribe: (() => void) | undefined;
   /** Aborts the requests of the step being left. */
-  private stepAbort = new AbortController();
-  private interacted = false;
-  private started = false;
-  private messagesFor = '';
-  private lookFor = '';
+  #stepAbort = new AbortController();
+  #interacted = false;
+  #started = false;
+  #messagesFor = '';
+  #lookFor = '';
 
   constructor() {
     super();
@@ -171,14 +171,14 @@ export class BookingWidget extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.addEventListener('keydown', this.markInteracted, { capture: true });
-    this.addEventListener('pointerdown', this.markInteracted, { capture: true });
+    this.addEventListener('keydown', this.#markInteracted, { capture: true });
+    this.addEventListener('pointerdown', this.#markInteracted, { capture: true });
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.stepAbort.abort();
+    this.#unsubscribe?.();
+    this.#stepAbort.abort();
     clock.clearTimeout(this.ticker);
   }
 
@@ -189,10 +189,10 @@ export class BookingWidget extends LitElement {
     if (changed.has('timezone') && this.timezone) this.zone = this.timezone;
     if (changed.has('hourCycle') || changed.has('locale')) this.h12 = this.hourCycle ? this.hourCycle === 'h12' : prefers12h(this.lang$);
     // Reacting to attributes here, before the render, changes state in the same update cycle.
-    if (changed.has('locale') || this.messagesFor === '') this.loadLocale();
-    if (!this.started || changed.has('publishableKey') || changed.has('apiBase')) {
-      this.started = true;
-      this.start();
+    if (changed.has('locale') || this.#messagesFor === '') this.#loadLocale();
+    if (!this.#started || changed.has('publishableKey') || changed.has('apiBase')) {
+      this.#started = true;
+      this.#start();
     }
     else if (changed.has('service') && this.services) this.openService(this.service);
     else if ((changed.has('timezone') || changed.has('staff')) && this.current && this.month) this.flowModule?.loadMonth(this);
@@ -209,14 +209,14 @@ export class BookingWidget extends LitElement {
     }
     // Text on the accent (only the steps after the service list have any): chosen once the flow is here.
     const look = `${this.accent}|${this.theme}`;
-    if (look !== this.lookFor && this.flowModule) {
-      this.lookFor = look;
+    if (look !== this.#lookFor && this.flowModule) {
+      this.#lookFor = look;
       root.style.setProperty('--_accent-fg', `var(--bw-accent-foreground, ${this.flowModule.readableOn(root)})`);
     }
   }
 
-  private markInteracted = () => {
-    this.interacted = true;
+  #markInteracted = () => {
+    this.#interacted = true;
   };
 
   /** @internal The effective locale: attribute, then the nearest `lang`, then the browser. */
@@ -224,17 +224,17 @@ export class BookingWidget extends LitElement {
     return this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language || 'en';
   }
 
-  private async loadLocale() {
+  async #loadLocale() {
     const lang = this.lang$;
-    this.messagesFor = lang;
+    this.#messagesFor = lang;
     const m = await loadMessages(lang);
-    if (this.messagesFor === lang) this.msg = m;
+    if (this.#messagesFor === lang) this.msg = m;
   }
 
   // ---------------------------------------------------------------- session and start
 
-  private async start() {
-    this.unsubscribe?.();
+  async #start() {
+    this.#unsubscribe?.();
     this.api = undefined;
     const key = this.publishableKey;
     if (!key) return this.go('unavailable');
@@ -245,7 +245,7 @@ export class BookingWidget extends LitElement {
       return this.go('unavailable');
     }
     this.api = new Api(session);
-    this.unsubscribe = session.subscribe(() => session.fatal && this.go('unavailable'));
+    this.#unsubscribe = session.subscribe(() => session.fatal && this.go('unavailable'));
     this.go('loading');
     const links = new URLSearchParams(globalThis.location?.search ?? '');
     try {
@@ -259,11 +259,11 @@ export class BookingWidget extends LitElement {
       if (this.service) {
         this.flow();
         const q = this.monthQuery(this.service, monthOf(this.today));
-        if (q) this.early = { key: JSON.stringify(q), answer: this.api.availability(q) };
+        if (q) this.#early = { key: JSON.stringify(q), answer: this.api.availability(q) };
       }
-      await this.loadServices();
+      await this.#loadServices();
     } catch (err) {
-      this.fail(err, () => this.start());
+      this.fail(err, () => this.#start());
     }
   }
 
@@ -273,31 +273,31 @@ export class BookingWidget extends LitElement {
   go(step: Step) {
     const previous = this.step;
     if (step !== previous) {
-      this.stepAbort.abort();
-      this.stepAbort = new AbortController();
+      this.#stepAbort.abort();
+      this.#stepAbort = new AbortController();
     }
     this.step = step;
     if (step !== 'details') clock.clearTimeout(this.ticker);
-    this.save();
+    this.#save();
     if (step !== previous) {
       fire(this, 'bw-step-change', { step, previous });
-      if (this.interacted) this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+      if (this.#interacted) this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
     }
   }
 
   /** @internal */ get signal() {
-    return this.stepAbort.signal;
+    return this.#stepAbort.signal;
   }
 
   /** @internal */ wait = (seconds: number) => {
     this.notice = { text: this.msg.rateLimited(seconds) };
   };
 
-  private async loadServices() {
+  async #loadServices() {
     const { data } = await this.api!.services({ signal: this.signal, onWait: this.wait });
     this.services = data;
     this.notice = undefined;
-    const saved = store.get<Saved>(this.flowKey);
+    const saved = store.get<Saved>(this.#flowKey);
     if (saved && (await this.flow()).restore(this, saved)) return;
     if (this.service) return this.openService(this.service);
     this.go('services');
@@ -306,12 +306,12 @@ export class BookingWidget extends LitElement {
 
   /** @internal Loads the steps after the service list once; the first paint does not wait for them. */
   async flow(): Promise<Flow> {
-    this.flowLoading ??= import('./flow/index.ts').then((m) => {
+    this.#flowLoading ??= import('./flow/index.ts').then((m) => {
       this.flowModule = m;
       this.requestUpdate();
       return m;
     });
-    return this.flowLoading;
+    return this.#flowLoading;
   }
 
   /** Opens a service's calendar (public: a page can call it, as the `service` attribute does). */
@@ -325,11 +325,11 @@ export class BookingWidget extends LitElement {
   }
 
   /** @internal The first month's availability, asked for early; taken once by the flow if it asks the same. */
-  private early: { key: string; answer: Promise<AvailabilityResponse> } | undefined;
+  #early: { key: string; answer: Promise<AvailabilityResponse> } | undefined;
 
   /** @internal */ takeEarly(q: MonthQuery): Promise<AvailabilityResponse> | undefined {
-    const early = this.early;
-    this.early = undefined;
+    const early = this.#early;
+    this.#early = undefined;
     return early?.key === JSON.stringify(q) ? early.answer : undefined;
   }
 
@@ -368,7 +368,7 @@ export class BookingWidget extends LitElement {
 
   /** Errors become a calm message with a way on; a dead key becomes the fallback. */
   /** @internal */ fail(err: unknown, retry?: () => void) {
-    if ((err as Error)?.name === 'AbortError' || this.stepAbort.signal.aborted && !(err instanceof WidgetApiError)) return;
+    if ((err as Error)?.name === 'AbortError' || this.#stepAbort.signal.aborted && !(err instanceof WidgetApiError)) return;
     const e = err instanceof WidgetApiError ? err : new WidgetApiError('internal', String(err));
     fire(this, 'bw-error', { code: e.code, message: e.message });
     if (this.api?.session.fatal) return this.go('unavailable');
@@ -393,15 +393,15 @@ export class BookingWidget extends LitElement {
 
   // ---------------------------------------------------------------- persistence
 
-  private get flowKey() {
+  get #flowKey() {
     return this.api ? `bw:flow:${this.api.session.apiBase}:${this.publishableKey}:${this.id}` : '';
   }
 
-  private save() {
-    if (!this.flowKey || this.step === 'loading' || this.step === 'unavailable') return;
-    if (!this.current || this.step === 'services' || this.step === 'done' || this.step === 'manage' || this.rescheduling) return store.remove(this.flowKey);
+  #save() {
+    if (!this.#flowKey || this.step === 'loading' || this.step === 'unavailable') return;
+    if (!this.current || this.step === 'services' || this.step === 'done' || this.step === 'manage' || this.rescheduling) return store.remove(this.#flowKey);
     const saved: Saved = { step: this.step, serviceId: this.current.id, date: this.date, hold: this.hold, values: this.values };
-    store.set(this.flowKey, saved);
+    store.set(this.#flowKey, saved);
   }
 
   // ---------------------------------------------------------------- rendering

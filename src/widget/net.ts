@@ -1,9 +1,12 @@
 import { clock } from './storage.ts';
 
-type Schemas = typeof import('./schemas.ts');
+type Schemas = typeof import('./flow/index.ts');
 let loading: Promise<Schemas> | undefined;
-/** zod and the first paint's schemas: one chunk, loaded once, beside the first request. */
-export const schemas = () => (loading ??= import('./schemas.ts'));
+/**
+ * zod and the schemas, in the flow chunk: loaded once, beside the first request. One chunk rather
+ * than two (schemas, then the steps) weighs less in all and makes the step after the service list instant.
+ */
+export const schemas = () => (loading ??= import('./flow/index.ts'));
 
 /** An API answer that is not a success, or no answer at all (`network`). */
 export class WidgetApiError extends Error {

@@ -57,37 +57,37 @@ export class Session {
   data: SessionData | undefined;
   /** Set once the key can never work here (revoked, unknown, wrong origin); nothing is retried after. */
   fatal: string | undefined;
-  private inflight: Promise<SessionData> | undefined;
-  private timer: unknown;
-  private dueWhileHidden = false;
-  private readonly storageKey: string;
-  private readonly listeners = new Set<() => void>();
+  #inflight: Promise<SessionData> | undefined;
+  #timer: unknown;
+  #dueWhileHidden = false;
+  readonly #storageKey: string;
+  readonly #listeners = new Set<() => void>();
   /** Tabs announce the sessions they exchange here, faster than localStorage reaches other tabs. */
-  private readonly channel: BroadcastChannel | undefined;
-  private readonly announced = new Set<(d: SessionData) => void>();
+  readonly #channel: BroadcastChannel | undefined;
+  readonly #announced = new Set<(d: SessionData) => void>();
 
   private constructor(readonly apiBase: string, readonly key: string) {
-    this.storageKey = `bw:session:${new URL(apiBase).origin}:${key}`;
-    this.data = this.read();
-    if (this.data) this.schedule();
-    this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`bw-session|${this.storageKey}`) : undefined;
-    this.channel?.addEventListener('message', this.onAnnouncement);
-    globalThis.addEventListener?.('storage', this.onStorage);
-    globalThis.addEventListener?.('online', this.onWake);
-    globalThis.document?.addEventListener('visibilitychange', this.onWake);
+    this.#storageKey = `bw:session:${new URL(apiBase).origin}:${key}`;
+    this.data = this.#read();
+    if (this.data) this.#schedule();
+    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`bw-session|${this.#storageKey}`) : undefined;
+    this.#channel?.addEventListener('message', this.#onAnnouncement);
+    globalThis.addEventListener?.('storage', this.#onStorage);
+    globalThis.addEventListener?.('online', this.#onWake);
+    globalThis.document?.addEventListener('visibilitychange', this.#onWake);
   }
 
   dispose() {
-    clock.clearTimeout(this.timer);
-    this.channel?.close();
-    globalThis.removeEventListener?.('storage', this.onStorage);
-    globalThis.removeEventListener?.('online', this.onWake);
-    globalThis.document?.removeEventListener('visibilitychange', this.onWake);
+    clock.clearTimeout(this.#timer);
+    this.#channel?.close();
+    globalThis.removeEventListener?.('storage', this.#onStorage);
+    globalThis.removeEventListener?.('online', this.#onWake);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onWake);
   }
 
   subscribe(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
   }
 
   serverNow(): number {
@@ -107,49 +107,49 @@ export class Session {
    * Web Lock lets one tab exchange while the others wait and then adopt its result from storage.
    */
   refresh(stale?: string): Promise<SessionData> {
-    this.inflight ??= this.lockedExchange(stale).finally(() => (this.inflight = undefined));
-    return this.inflight;
+    this.#inflight ??= this.#lockedExchange(stale).finally(() => (this.#inflight = undefined));
+    return this.#inflight;
   }
 
-  private async lockedExchange(stale?: string): Promise<SessionData> {
+  async #lockedExchange(stale?: string): Promise<SessionData> {
     const usable = (d: SessionData | undefined): d is SessionData =>
       !!d && d.token !== stale && d.expiresAt - (clock.now() + d.skew) > REFRESH_MARGIN_MS;
     const run = async (waited: boolean) => {
       // Another tab refreshed while we waited for the lock: adopt its session. Its localStorage
       // write may not have reached this tab yet when the lock does (Chromium syncs storage
       // between tabs asynchronously), so a tab that waited also listens for the announcement.
-      let theirs = this.read();
-      if (!usable(theirs) && waited) theirs = (await this.announcement(ANNOUNCE_WAIT_MS)) ?? this.read();
-      if (usable(theirs)) return this.adopt(theirs);
-      const ours = this.adopt(await this.exchange(), true);
-      this.channel?.postMessage(ours); // before the lock is released: the next tab in line hears it
+      let theirs = this.#read();
+      if (!usable(theirs) && waited) theirs = (await this.#announcement(ANNOUNCE_WAIT_MS)) ?? this.#read();
+      if (usable(theirs)) return this.#adopt(theirs);
+      const ours = this.#adopt(await this.#exchange(), true);
+      this.#channel?.postMessage(ours); // before the lock is released: the next tab in line hears it
       return ours;
     };
     const locks = globalThis.navigator?.locks;
-    if (!locks?.request) return this.leased(run);
-    const name = `bw-session|${this.storageKey}`;
+    if (!locks?.request) return this.#leased(run);
+    const name = `bw-session|${this.#storageKey}`;
     // Free lock: nobody else is exchanging. Taken: wait in line, and expect to hear the result.
     return locks.request(name, { ifAvailable: true }, (lock) => (lock ? run(false) : locks.request(name, () => run(true))));
   }
 
   /** The next session another tab announces, or undefined after `ms`. */
-  private announcement(ms: number): Promise<SessionData | undefined> {
+  #announcement(ms: number): Promise<SessionData | undefined> {
     return new Promise((resolve) => {
       const done = (d: SessionData | undefined) => {
         clock.clearTimeout(timer);
-        this.announced.delete(done);
+        this.#announced.delete(done);
         resolve(d);
       };
       const timer = clock.setTimeout(() => done(undefined), ms);
-      this.announced.add(done);
+      this.#announced.add(done);
     });
   }
 
-  private onAnnouncement = (e: MessageEvent) => {
+  #onAnnouncement = (e: MessageEvent) => {
     const d = e.data as SessionData | undefined;
     if (!d || typeof d.token !== 'string' || typeof d.expiresAt !== 'number' || !d.business) return;
-    for (const fn of [...this.announced]) fn(d);
-    if (!this.data || d.expiresAt > this.data.expiresAt) this.adopt(d);
+    for (const fn of [...this.#announced]) fn(d);
+    if (!this.data || d.expiresAt > this.data.expiresAt) this.#adopt(d);
   };
 
   /**
@@ -158,8 +158,8 @@ export class Session {
    * the lease to lapse) instead of exchanging too. Not atomic like a lock, but it narrows the race
    * to the instant between reading and writing the lease.
    */
-  private async leased(run: (waited: boolean) => Promise<SessionData>): Promise<SessionData> {
-    const leaseKey = `${this.storageKey}:lease`;
+  async #leased(run: (waited: boolean) => Promise<SessionData>): Promise<SessionData> {
+    const leaseKey = `${this.#storageKey}:lease`;
     const live = () => (store.get<number>(leaseKey) ?? 0) > clock.now();
     const waited = live();
     for (let t = 0; live() && t < LEASE_MS; t += 100) await new Promise<void>((r) => clock.setTimeout(() => r(), 100));
@@ -172,7 +172,7 @@ export class Session {
   }
 
 
-  private async exchange(): Promise<SessionData> {
+  async #exchange(): Promise<SessionData> {
     try {
       // The request goes first; the schemas chunk loads while it is on the wire.
       let answeredAt = 0;
@@ -185,74 +185,74 @@ export class Session {
       const issuedAt = issuedAtOf(body.session_token);
       return { token: body.session_token, expiresAt: Date.parse(body.expires_at), skew: issuedAt - answeredAt, business: body.business };
     } catch (err) {
-      if (err instanceof WidgetApiError && FATAL_CREDENTIAL_CODES.includes(err.code)) this.die(err.code);
+      if (err instanceof WidgetApiError && FATAL_CREDENTIAL_CODES.includes(err.code)) this.#die(err.code);
       throw err;
     }
   }
 
-  private die(code: string) {
+  #die(code: string) {
     this.fatal = code;
     this.data = undefined;
-    clock.clearTimeout(this.timer);
-    store.remove(this.storageKey);
+    clock.clearTimeout(this.#timer);
+    store.remove(this.#storageKey);
     // For the merchant, once: the customer sees a friendly message and the fallback link.
     console.error(`<booking-widget>: the publishable key ${this.key.slice(0, 12)}… cannot be used here (${code}). ` + ({
       key_revoked: 'It has been revoked; create a new publishable key.',
       unauthorized: 'It is not a known key; check the publishable-key attribute.',
       origin_not_allowed: `Add ${globalThis.location?.origin} to the key's allowed origins.`,
     }[code] ?? ''));
-    this.emit();
+    this.#emit();
   }
 
   /** Called by the API client when the server says the key behind the session is gone. */
   kill(code: string) {
-    if (!this.fatal) this.die(code);
+    if (!this.fatal) this.#die(code);
   }
 
-  private adopt(d: SessionData, persist = false): SessionData {
+  #adopt(d: SessionData, persist = false): SessionData {
     this.data = d;
-    if (persist) store.set(this.storageKey, d);
-    this.schedule();
-    this.emit();
+    if (persist) store.set(this.#storageKey, d);
+    this.#schedule();
+    this.#emit();
     return d;
   }
 
-  private schedule() {
-    clock.clearTimeout(this.timer);
+  #schedule() {
+    clock.clearTimeout(this.#timer);
     const d = this.data;
     if (!d) return;
     const due = d.expiresAt - REFRESH_MARGIN_MS - Math.random() * JITTER_MS - (clock.now() + d.skew);
-    this.timer = clock.setTimeout(() => this.onDue(), Math.max(0, due));
+    this.#timer = clock.setTimeout(() => this.#onDue(), Math.max(0, due));
   }
 
-  private onDue() {
+  #onDue() {
     // A hidden tab does not refresh; it catches up when it is seen again or comes back online.
     if (globalThis.document?.visibilityState === 'hidden') {
-      this.dueWhileHidden = true;
+      this.#dueWhileHidden = true;
       return;
     }
-    this.dueWhileHidden = false;
+    this.#dueWhileHidden = false;
     this.refresh(this.data?.token).catch(() => {});
   }
 
-  private onWake = () => {
+  #onWake = () => {
     if (globalThis.document?.visibilityState === 'hidden' || this.fatal) return;
     const d = this.data;
-    if (this.dueWhileHidden || (d && d.expiresAt - (clock.now() + d.skew) < REFRESH_MARGIN_MS)) this.onDue();
+    if (this.#dueWhileHidden || (d && d.expiresAt - (clock.now() + d.skew) < REFRESH_MARGIN_MS)) this.#onDue();
   };
 
-  private onStorage = (e: StorageEvent) => {
-    if (e.key !== this.storageKey) return;
-    const d = this.read();
-    if (d && (!this.data || d.expiresAt > this.data.expiresAt)) this.adopt(d);
+  #onStorage = (e: StorageEvent) => {
+    if (e.key !== this.#storageKey) return;
+    const d = this.#read();
+    if (d && (!this.data || d.expiresAt > this.data.expiresAt)) this.#adopt(d);
   };
 
-  private read(): SessionData | undefined {
-    const d = store.get<SessionData>(this.storageKey);
+  #read(): SessionData | undefined {
+    const d = store.get<SessionData>(this.#storageKey);
     return d && typeof d.token === 'string' && typeof d.expiresAt === 'number' && d.business ? d : undefined;
   }
 
-  private emit() {
-    for (const fn of this.listeners) fn();
+  #emit() {
+    for (const fn of this.#listeners) fn();
   }
 }

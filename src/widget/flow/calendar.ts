@@ -40,7 +40,7 @@ export class BwCalendar extends LitElement {
     this.loading = false;
   }
 
-  private get active(): string {
+  get #active(): string {
     const f = this.focusDate;
     if (f && monthOf(f) === this.month) return f;
     if (this.selected && monthOf(this.selected) === this.month) return this.selected;
@@ -57,45 +57,45 @@ export class BwCalendar extends LitElement {
     while (cells.length % 7) cells.push(null);
     const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
     const days = Array.from({ length: 7 }, (_, i) => ((this.weekStart - 1 + i) % 7) + 1);
-    const active = this.active;
+    const active = this.#active;
     const canPrev = !this.min || addMonths(this.month, -1) >= monthOf(this.min);
     const canNext = !this.max || addMonths(this.month, 1) <= monthOf(this.max);
     return html`
       <div class="row spread nav">
-        <button part="button month-prev" aria-label=${m.prevMonth} ?disabled=${!canPrev} @click=${() => this.go(addMonths(this.month, -1))}>‹</button>
+        <button part="button month-prev" aria-label=${m.prevMonth} ?disabled=${!canPrev} @click=${() => this.#go(addMonths(this.month, -1))}>‹</button>
         <span class="month" aria-live="polite">${fmt.month(this.locale, this.month)}</span>
-        <button part="button month-next" aria-label=${m.nextMonth} ?disabled=${!canNext} @click=${() => this.go(addMonths(this.month, 1))}>›</button>
+        <button part="button month-next" aria-label=${m.nextMonth} ?disabled=${!canNext} @click=${() => this.#go(addMonths(this.month, 1))}>›</button>
       </div>
-      <table role="grid" part="calendar" aria-label=${fmt.month(this.locale, this.month)} aria-busy=${this.loading ? 'true' : 'false'} @keydown=${this.onKey}>
+      <table role="grid" part="calendar" aria-label=${fmt.month(this.locale, this.month)} aria-busy=${this.loading ? 'true' : 'false'} @keydown=${this.#onKey}>
         <thead><tr>${days.map((d) => html`<th scope="col" abbr=${fmt.weekday(this.locale, d, 'long')}>${fmt.weekday(this.locale, d, 'narrow')}</th>`)}</tr></thead>
-        <tbody>${weeks.map((w) => html`<tr>${w.map((d) => (d ? this.cell(d, d === active) : html`<td></td>`))}</tr>`)}</tbody>
+        <tbody>${weeks.map((w) => html`<tr>${w.map((d) => (d ? this.#cell(d, d === active) : html`<td></td>`))}</tr>`)}</tbody>
       </table>
       ${this.loading ? html`<p class="muted">${m.loading}</p>` : nothing}
     `;
   }
 
-  private cell(date: string, active: boolean) {
+  #cell(date: string, active: boolean) {
     const free = this.free.has(date);
     return html`<td role="gridcell" aria-selected=${date === this.selected ? 'true' : 'false'}>
       <button part="day${free ? ' day-free' : ''}" class=${free ? 'free' : ''} data-date=${date} tabindex=${active ? 0 : -1}
         aria-disabled=${free ? 'false' : 'true'} aria-label="${fmt.dateLong(this.locale, date)}, ${free ? this.messages.dayAvailable : this.messages.dayUnavailable}"
-        @click=${() => this.pick(date)}>${fmt.day(this.locale, date)}</button>
+        @click=${() => this.#pick(date)}>${fmt.day(this.locale, date)}</button>
     </td>`;
   }
 
-  private pick(date: string) {
+  #pick(date: string) {
     if (!this.free.has(date)) return;
     this.dispatchEvent(new CustomEvent('bw-pick-date', { detail: date }));
   }
 
-  private go(month: string) {
+  #go(month: string) {
     this.focusDate = undefined;
     this.dispatchEvent(new CustomEvent('bw-month', { detail: month }));
   }
 
-  private async onKey(e: KeyboardEvent) {
+  async #onKey(e: KeyboardEvent) {
     const rtl = getComputedStyle(this).direction === 'rtl';
-    const cur = this.active;
+    const cur = this.#active;
     let next: string | undefined;
     switch (e.key) {
       case 'ArrowRight': next = addDays(cur, rtl ? -1 : 1); break; // next day (previous in RTL)
@@ -106,7 +106,7 @@ export class BwCalendar extends LitElement {
       case 'End': next = addDays(cur, 6 - ((isoWeekday(cur) - this.weekStart + 7) % 7)); break; // last day of this week
       case 'PageUp': next = shiftMonth(cur, -1); break; // same day last month
       case 'PageDown': next = shiftMonth(cur, 1); break; // same day next month
-      case 'Enter': case ' ': this.pick(cur); e.preventDefault(); return; // choose the focused day
+      case 'Enter': case ' ': this.#pick(cur); e.preventDefault(); return; // choose the focused day
       default: return;
     }
     e.preventDefault();

@@ -5,9 +5,14 @@ export { en };
 
 // English ships in the main chunk; other locales load on demand, so a page pays only for its own.
 const loaders: Record<string, () => Promise<Messages>> = {
-  de: () => import('./de.ts').then((m) => m.de),
-  ar: () => import('./ar.ts').then((m) => m.ar),
+  de: () => import('./de.ts').then((m) => unpack(m.de)),
+  ar: () => import('./ar.ts').then((m) => unpack(m.ar)),
 };
+
+/** The build ships a locale as its messages in `en`'s key order (vite.config.ts, packLocales); the source, as an object. */
+export function unpack(table: unknown): Messages {
+  return Array.isArray(table) ? (Object.fromEntries(Object.keys(en).map((k, i) => [k, table[i]])) as Messages) : (table as Messages);
+}
 
 
 /** The messages for a BCP 47 tag ("de-AT" → German), English when we have none closer. */

@@ -1,0 +1,55 @@
+// The built widget as a merchant's page loads it: the build's own transforms (packed locales,
+// collapsed template whitespace, one lazy chunk for the steps and the schemas) must not change
+// what the widget says or does. The browser flows run on this build in test/e2e; these check the
+// transforms' outputs directly.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'vite';
+import { unpack } from '../../src/widget/i18n/index.ts';
+import { ar } from '../../src/widget/i18n/ar.ts';
+import { de } from '../../src/widget/i18n/de.ts';
+import { en } from '../../src/widget/i18n/en.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+mkdirSync(join(root, '.tmp'), { recursive: true });
+const out = mkdtempSync(join(root, '.tmp', 'build-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+/** A message's value, comparable: strings as they are, message functions by what they say for sample arguments. */
+const said = (v: unknown) => (typeof v === 'function' ? [v(3, 'X'), v('12:34', 'Y')] : v);
+
+describe('widget build', () => {
+  const chunk = (prefix: string) => readdirSync(join(out, 'chunks')).find((f) => f.startsWith(prefix))!;
+  before(async () => {
+    await build({ root, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
+  });
+
+  for (const [lang, source] of [['de', de], ['ar', ar]] as const) {
+    it(`ships ${lang} packed, and it unpacks to every message of the source in its place`, async () => {
+      const text = readFileSync(join(out, 'chunks', chunk(`${lang}-`)), 'utf8');
+      assert.doesNotMatch(text, /chooseService|bookOnline/, 'no key names in the packed chunk');
+      const mod = (await import(pathToFileURL(join(out, 'chunks', chunk(`${lang}-`))).href)) as Record<string, unknown>;
+      const shipped = unpack(mod[lang]);
+      assert.deepEqual(Object.keys(shipped), Object.keys(en));
+      for (const key of Object.keys(en) as (keyof typeof en)[]) assert.deepEqual(said(shipped[key]), said(source[key]), `${lang}.${key}`);
+    });
+  }
+
+  it('collapses the indentation of the templates and styles, and keeps their text and bindings', () => {
+    const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
+    assert.doesNotMatch(code, /\n {2,}/, 'no indented lines left in any template');
+    assert.match(code, /:host\{--_accent:var\(--bw-accent,#4f46e5\);/, 'CSS without spaces around its punctuation');
+    assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
+  });
+
+  it('loads nothing but widget.js before the first paint, and one chunk for the steps and schemas after it', () => {
+    const entry = readFileSync(join(out, 'widget.js'), 'utf8');
+    assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
+    const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1]!.split('-')[0]).sort();
+    assert.deepEqual([...new Set(lazy)], ['ar', 'de', 'flow']);
+    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), ['ar', 'de', 'flow']);
+  });
+});
