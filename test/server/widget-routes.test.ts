@@ -208,6 +208,9 @@ describe('POST /bookings', () => {
     assert.equal(r.body.booking.notes, 'Short, please');
     assert.match(r.body.manage_token, /^mt_.{32}$/);
     assert.ok(s.staffIds.includes(r.body.booking.staff_id));
+    // The widget's schema holds the status to the contract's two values.
+    assert.equal(C.BookingCreated.safeParse({ ...r.body, booking: { ...r.body.booking, status: 'pending' } }).success, false);
+    assert.equal(C.BookingCreated.safeParse({ ...r.body, booking: { ...r.body.booking, status: 'cancelled' } }).success, true);
   });
 
   it('books the held staff member when the booking names its hold', async () => {
