@@ -3,6 +3,8 @@
 export default {
   globs: ['src/widget/booking-widget.ts'],
   outdir: process.env.CEM_OUTDIR ?? 'dist',
+  // package.json names dist/custom-elements.json already; a test's run into another outdir must not rewrite it.
+  packagejson: false,
   litelement: true,
   plugins: [
     {

@@ -10,7 +10,10 @@ import { table } from './stats.ts';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 
-const server = await startBenchServer('UTC');
+// BENCH_CPU_PROF=dir writes the server's V8 CPU profile there (open it in Chromium's DevTools, or
+// summarise it with `tsx bench/profile.ts dir/*.cpuprofile`).
+const profileDir = process.env.BENCH_CPU_PROF;
+const server = await startBenchServer('UTC', profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
 try {
   // The business: 5 staff open 08:00–20:00 every day, a 30-minute service, 500 bookings.
   const staff = await Promise.all(Array.from({ length: 5 }, (_, i) => server.admin('POST', '/staff', { name: `Stylist ${i + 1}` })));
