@@ -18,7 +18,9 @@ describe('package for developers', () => {
   before(() => {
     execFileSync(bin('tsc'), ['-p', 'tsconfig.types.json', '--outDir', join(work, 'types')], { cwd: root, stdio: 'pipe' });
     // The analyzer takes its outdir relative to the project.
+    const pkg = readFileSync(join(root, 'package.json'), 'utf8');
     execFileSync(bin('cem'), ['analyze'], { cwd: root, stdio: 'pipe', env: { ...process.env, CEM_OUTDIR: relative(root, work) } });
+    assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), pkg, 'the analyzer leaves package.json as it was');
     manifest = JSON.parse(readFileSync(join(work, 'custom-elements.json'), 'utf8'));
   });
 
