@@ -41,7 +41,6 @@ export function minifyTemplates(): Plugin {
   };
 }
 
-// The widget ships as one ES module, `widget.js`, plus lazy chunks (other locales) beside it.
 /**
  * Ships each lazily loaded locale as an array of its messages in `en`'s key order instead of an
  * object: the key names are the same in every locale, and spelled out they were a third of each
@@ -75,6 +74,8 @@ export function packLocales(): Plugin {
   };
 }
 
+// The widget ships as one ES module, `widget.js`, plus lazy chunks beside it: the flow (the steps
+// after the service list, zod and the schemas) and each locale but English.
 export default defineConfig({
   plugins: [minifyTemplates(), packLocales()],
   build: {
