@@ -93,13 +93,17 @@ export function mailerFor(cfg: NotifyConfig, dir: string): Mailer {
       const info = await composer.sendMail(message(m));
       await mkdir(dir, { recursive: true });
       // Named by the message id, so a second delivery of one message rewrites its own file.
-      const name = `${m.messageId.slice(1, m.messageId.indexOf('@'))}.eml`;
-      const tmp = join(dir, `.${name}.tmp`);
-      await writeFile(tmp, info.message as Buffer);
-      await rename(tmp, join(dir, name));
+      const name = m.messageId.slice(1, m.messageId.indexOf('@'));
+      // Each file appears whole or not at all (written aside, then renamed): a reader never sees half an email.
+      const put = async (file: string, data: string | Buffer) => {
+        const tmp = join(dir, `.${file}.tmp`);
+        await writeFile(tmp, data);
+        await rename(tmp, join(dir, file));
+      };
+      await put(`${name}.eml`, info.message as Buffer);
       // A readable summary beside it, for the demo's mailbox page.
       const summary = { id: m.messageId, to: m.to, subject: m.subject, text: m.text, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
-      await writeFile(join(dir, name.replace(/\.eml$/, '.json')), JSON.stringify(summary, null, 2));
+      await put(`${name}.json`, JSON.stringify(summary, null, 2));
     },
     close: () => composer.close(),
   };
