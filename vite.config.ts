@@ -10,7 +10,9 @@ import { defineConfig, type Plugin } from 'vite';
  */
 export function minifyTemplates(): Plugin {
   type Node = { type: string; start: number; end: number; [k: string]: unknown };
-  const css = (t: string) => t.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ').replace(/ ?([{};,]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}');
+  const tight = (t: string) => t.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ').replace(/ ?([{};,]) ?/g, '$1').replace(/: /g, ':').replace(/;}/g, '}');
+  // Quoted strings (attribute selectors, `content`, font names) pass through untouched.
+  const css = (t: string) => t.split(/('[^']*'|"[^"]*")/).map((part, i) => (i % 2 ? part : tight(part))).join('');
   const html = (t: string) => t.replace(/\s*\n\s*/g, ' ');
   return {
     name: 'minify-templates',
@@ -24,8 +26,11 @@ export function minifyTemplates(): Plugin {
         if (Array.isArray(node)) return node.forEach(visit);
         const n = node as Node;
         const tag = n.type === 'TaggedTemplateExpression' ? (n.tag as Node & { name?: string }).name : undefined;
-        if (tag === 'html' || tag === 'css') {
-          for (const q of (n.quasi as { quasis: Node[] }).quasis) {
+        const quasis = (n.quasi as { quasis: Node[] } | undefined)?.quasis ?? [];
+        // Whitespace is content inside <pre> and <textarea>: templates holding one stay as written.
+        const verbatim = tag === 'html' && quasis.some((q) => /<(pre|textarea)\b/i.test(code.slice(q.start, q.end)));
+        if ((tag === 'html' || tag === 'css') && !verbatim) {
+          for (const q of quasis) {
             const raw = code.slice(q.start, q.end);
             const min = (tag === 'css' ? css : html)(raw);
             if (min !== raw) edits.push([q.start, q.end, min]);
@@ -49,7 +54,7 @@ export function minifyTemplates(): Plugin {
  * so translators and the type checker see names; a locale whose keys differ from `en`'s fails the build.
  */
 export function packLocales(): Plugin {
-  const enKeys = [...readFileSync(new URL('./src/widget/i18n/en.ts', import.meta.url), 'utf8').matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]!);
+  const enKeys = [...readFileSync(new URL('./src/widget/i18n/en.ts', import.meta.url), 'utf8').matchAll(/^ {2}([A-Za-z_$][\w$]*):/gm)].map((m) => m[1]!);
   type Node = { type: string; start: number; end: number; [k: string]: any };
   return {
     name: 'pack-locales',

@@ -52,7 +52,6 @@ export class Api {
     const guest = res.headers.get('X-Guest-Token');
     if (guest) store.set(this.guestKey, guest);
     if (!schema) return undefined as z.infer<T>;
-    await schemas(); // zod's settings (no run-time code generation) apply before any parse
     const parsed = (typeof schema === 'function' ? await schema() : schema).safeParse(await res.json());
     if (!parsed.success) throw new WidgetApiError('bad_response', 'Unexpected answer from the booking service', res.status);
     return parsed.data;

@@ -3,11 +3,12 @@
 // what the widget says or does. The browser flows run on this build in test/e2e; these check the
 // transforms' outputs directly.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'vite';
+import { build, type Rolldown } from 'vite';
+import { minifyTemplates } from '../../vite.config.ts';
 import { unpack } from '../../src/widget/i18n/index.ts';
 import { ar } from '../../src/widget/i18n/ar.ts';
 import { de } from '../../src/widget/i18n/de.ts';
@@ -51,5 +52,34 @@ describe('widget build', () => {
     const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1]!.split('-')[0]).sort();
     assert.deepEqual([...new Set(lazy)], ['ar', 'de', 'flow']);
     assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), ['ar', 'de', 'flow']);
+  });
+});
+
+describe('template minifier', () => {
+  it('leaves quoted CSS strings and <pre>/<textarea> templates as written, and collapses the rest', async () => {
+    const dir = join(out, 'fixture', 'src', 'widget');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'fixture.ts'), [
+      'const css = (s: TemplateStringsArray) => s.raw.join("|");',
+      'const html = (s: TemplateStringsArray, ..._v: unknown[]) => s.raw.join("|");',
+      'export const style = css`',
+      '  .a::after { content: \'x:  y, z;}\'; color: red; }',
+      '  .b { font-family: "Fira  Sans", serif; }`;',
+      'export const pre = html`<pre>',
+      '  two  spaces',
+      '</pre>`;',
+      'export const list = html`<ul>',
+      '    <li>${1}</li>',
+      '  </ul>`;',
+    ].join('\n'));
+    const result = (await build({
+      configFile: false, logLevel: 'silent', plugins: [minifyTemplates()],
+      build: { write: false, minify: false, lib: { entry: join(dir, 'fixture.ts'), formats: ['es'], fileName: 'fixture' } },
+    })) as Rolldown.RolldownOutput[] | Rolldown.RolldownOutput;
+    const code = (Array.isArray(result) ? result[0]! : result).output[0].code;
+    const mod = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as Record<string, string>;
+    assert.equal(mod.style, " .a::after{content:'x:  y, z;}';color:red}.b{font-family:\"Fira  Sans\",serif}");
+    assert.equal(mod.pre, '<pre>\n  two  spaces\n</pre>');
+    assert.equal(mod.list, '<ul> <li>|</li> </ul>');
   });
 });

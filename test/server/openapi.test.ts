@@ -19,6 +19,8 @@ describe('GET /api/v1/openapi.json', () => {
     assert.deepEqual(bookingBody.properties.customer.required.sort(), ['email', 'name']);
     assert.ok(bookingBody.properties.customer.properties.email.pattern, 'the email rule travels as a pattern');
     assert.ok(doc.paths['/api/v1/bookings'].post.responses['409']);
+    const booked = doc.paths['/api/v1/bookings'].post.responses['201'].content['application/json'].schema;
+    assert.deepEqual(booked.properties.booking.properties.status, { type: 'string', enum: ['confirmed', 'cancelled'] }, 'the status is documented as an enum');
     assert.deepEqual(doc.components.schemas.Error.properties.error.required.sort(), ['code', 'message']);
   });
 });

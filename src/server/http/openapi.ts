@@ -58,7 +58,15 @@ export const ROUTES: readonly Route[] = [
 ];
 
 const json = (schema: z.ZodMiniType, io: 'input' | 'output') => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io, unrepresentable: 'any',
+    // The contract checks the booking status with a pattern (lighter for the widget); clients read an enum.
+    override: (ctx) => {
+      if (ctx.zodSchema !== (C.BookingStatus as unknown)) return;
+      delete ctx.jsonSchema.pattern;
+      ctx.jsonSchema.enum = [...C.BOOKING_STATUSES];
+    },
+  }) as Record<string, unknown>;
   return rest;
 };
 
