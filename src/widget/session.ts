@@ -174,7 +174,7 @@ export class Session {
 
   async #exchange(): Promise<SessionData> {
     try {
-      // The request goes first; the schemas chunk loads while it is on the wire.
+      // The request goes first; the flow chunk (zod and the schemas) loads while it is on the wire.
       let answeredAt = 0;
       const [res, { SessionResponse }] = await Promise.all([
         send(`${this.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${this.key}` } })
