@@ -2,7 +2,7 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
 import { Session } from '../../src/widget/session.ts';
-import { $, $$, adminBookings, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, adminBookings, bookOne, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 /** The element focused inside shadow roots. */
 function deepActive(): Element | null {
@@ -188,11 +188,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     for (const type of ['bw-ready', 'bw-step-change', 'bw-hold', 'bw-booked']) {
       document.addEventListener(type, (e) => seen.push({ type, detail: (e as CustomEvent).detail, bubbles: e.bubbles, composed: e.composed }));
     }
-    const el = await mount(f);
-    await toDetails(el);
-    await fillDetails(el);
-    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-    await untilStep(el, 'done');
+    await bookOne(f);
     const of = (t: string) => seen.filter((s) => s.type === t);
     expect(of('bw-ready')[0]!.detail.business.name).to.equal('Widget Test Salon');
     expect(of('bw-step-change').map((s) => s.detail.step)).to.include.members(['services', 'date', 'time', 'details', 'done']);
@@ -253,11 +249,7 @@ describe('<booking-widget> holds and resume', () => {
     const boom = () => { throw new DOMException('denied', 'SecurityError'); };
     Object.assign(proto, { getItem: boom, setItem: boom, removeItem: boom });
     try {
-      const el = await mount(f);
-      await toDetails(el);
-      await fillDetails(el);
-      $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-      await untilStep(el, 'done');
+      await bookOne(f);
     } finally {
       Object.assign(proto, saved);
     }
@@ -271,11 +263,7 @@ describe('<booking-widget> holds and resume', () => {
     Object.defineProperty(window, 'sessionStorage', boom);
     try {
       expect(() => window.localStorage).to.throw();
-      const el = await mount(f);
-      await toDetails(el);
-      await fillDetails(el);
-      $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-      await untilStep(el, 'done');
+      await bookOne(f);
     } finally {
       Object.defineProperty(window, 'localStorage', saved.local);
       Object.defineProperty(window, 'sessionStorage', saved.session);
@@ -284,11 +272,7 @@ describe('<booking-widget> holds and resume', () => {
 
   it('should list the guest’s upcoming bookings after a reload and open manage from them', async () => {
     const f = await apiFixture();
-    const el = await mount(f);
-    await toDetails(el);
-    await fillDetails(el);
-    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-    await untilStep(el, 'done');
+    const el = await bookOne(f);
     el.remove();
     (await import('../../src/widget/session.ts')).Session.reset();
     const again = await mount(f);

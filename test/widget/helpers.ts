@@ -72,6 +72,16 @@ export async function toDetails(el: BookingWidget) {
   await untilStep(el, 'details');
 }
 
+/** A whole booking with the defaults: mounted, through the steps, submitted; resolves on the confirmation. */
+export async function bookOne(f: Fixture, attrs: Record<string, string> = {}): Promise<BookingWidget> {
+  const el = await mount(f, attrs);
+  await toDetails(el);
+  await fillDetails(el);
+  $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
+  await untilStep(el, 'done');
+  return el;
+}
+
 export async function fillDetails(el: BookingWidget, v = { name: 'Ada Lovelace', email: 'ada@example.com' }) {
   const set = (id: string, value: string) => {
     const input = $<HTMLInputElement>(el, id)!;

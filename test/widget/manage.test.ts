@@ -1,16 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
-import { $, $$, fillDetails, apiFixture, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, bookOne, apiFixture, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 import { oneEvent } from '@open-wc/testing';
-
-async function bookOne(f: Awaited<ReturnType<typeof apiFixture>>) {
-  const el = await mount(f);
-  await toDetails(el);
-  await fillDetails(el);
-  $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-  await untilStep(el, 'done');
-  return el;
-}
 
 describe('<booking-widget> manage', () => {
   beforeEach(resetWorld);

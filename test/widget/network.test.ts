@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, $$, adminBookings, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, adminBookings, bookOne, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> network', () => {
   beforeEach(resetWorld);
@@ -15,11 +15,7 @@ describe('<booking-widget> network', () => {
       }
       return real();
     });
-    const el = await mount(f);
-    await toDetails(el);
-    await fillDetails(el);
-    $<HTMLButtonElement>(el, 'button[type=submit]')!.click();
-    await untilStep(el, 'done');
+    await bookOne(f);
     const posts = requests(/\/bookings$/, 'POST');
     expect(posts).to.have.length(2);
     expect(posts[0]!.headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/);
