@@ -49,12 +49,20 @@ describe('SIGKILL during a booking load', () => {
     const session = async (url: string) => ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json()) as any).session_token as string;
     const token = await session(server.url);
     const attempts = Array.from({ length: 300 }, (_, i) => ({ key: crypto.randomUUID(), start: new Date(firstSlot + i * 15 * 60_000).toISOString() }));
-    const send = (url: string, tok: string, a: (typeof attempts)[number]) =>
-      fetch(`${url}/api/v1/bookings`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'idempotency-key': a.key },
-        body: JSON.stringify({ service_id: serviceId, start: a.start, timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }), () => ({ status: 0, body: null }));
+    // A request the kill cuts off, before its headers or while its body is read, counts as
+    // unanswered (status 0): the client never saw the whole answer.
+    const send = async (url: string, tok: string, a: (typeof attempts)[number]) => {
+      try {
+        const r = await fetch(`${url}/api/v1/bookings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'idempotency-key': a.key },
+          body: JSON.stringify({ service_id: serviceId, start: a.start, timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }),
+        });
+        return { status: r.status, body: (await r.json()) as any };
+      } catch {
+        return { status: 0, body: null };
+      }
+    };
 
     // Ten at a time; the kill lands in the middle of a batch, with requests in flight.
     const answers: { status: number; body: any }[] = new Array(attempts.length);
