@@ -11,6 +11,14 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 const BIN = new URL('./bin/booking-api.mjs', import.meta.url).pathname;
 const ALL_DAY = [['00:00', '24:00']];
 
+/** The dates from today to the end of this month, in Berlin, as YYYY-MM-DD. */
+function restOfMonthInBerlin() {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+  const dates = [];
+  for (let d = new Date(`${today}T00:00:00Z`); d.toISOString().slice(0, 7) === today.slice(0, 7); d.setUTCDate(d.getUTCDate() + 1)) dates.push(d.toISOString().slice(0, 10));
+  return dates;
+}
+
 function apiPlugin() {
   let server, dir, db, sk, base, counter = 0;
   const run = (args) => new Promise((resolve, reject) => {
@@ -52,7 +60,9 @@ function apiPlugin() {
         const n = ++counter;
         const own = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
         const staff = await admin('POST', '/staff', { name: `Stylist ${n}` }, own);
-        await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY } }, own);
+        // closedThisMonth: days off from today to the month's end (Berlin), as late on a month's last day.
+        const exceptions = payload?.closedThisMonth ? restOfMonthInBerlin().map((date) => ({ date, intervals: [] })) : [];
+        await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY }, exceptions }, own);
         const service = await admin('POST', '/services', { name: payload?.serviceName ?? `Haircut ${n}`, description: payload?.description ?? 'Wash, cut and style.', duration_minutes: 60, slot_interval_minutes: 60, price: { amount_minor: 4500, currency: 'EUR' }, staff_ids: [staff.id], min_notice_minutes: 0 }, own);
         const key = await admin('POST', '/api-keys', { name: `widget test ${n}`, type: 'publishable' }, own);
         sk = own;

@@ -160,6 +160,23 @@ describe('<booking-widget> time display', () => {
     expect(requests(/\/availability/).at(-1)!.url).to.contain('timezone=Asia%2FTokyo');
   });
 
+  it('should show this month when the zone picked has left the shown month behind', async () => {
+    // As on a month's last afternoon in UTC, when it is already the 1st in Tokyo; here the shown
+    // month is set back by hand, since the test cannot choose the date.
+    const f = await apiFixture();
+    const el = await mount(f, { service: f.serviceId, timezone: 'UTC' });
+    await untilStep(el, 'date');
+    await waitUntil(() => el.free.size > 0);
+    const thisMonth = el.month;
+    el.month = new Date(Date.parse(`${thisMonth}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7);
+    const select = $<HTMLSelectElement>(el, 'select')!;
+    select.value = 'Asia/Tokyo';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.free.size > 0, 'free days in Tokyo');
+    expect(el.month >= thisMonth).to.equal(true, el.month);
+    expect(new URL(requests(/\/availability/).at(-1)!.url).searchParams.get('from')!.slice(0, 7)).to.equal(el.month);
+  });
+
   it('should start the week on the day the week-start attribute names', async () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId });

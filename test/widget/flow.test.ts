@@ -2,7 +2,7 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
 import { Session } from '../../src/widget/session.ts';
-import { $, $$, adminBookings, bookOne, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, adminBookings, bookOne, apiFixture, fillDetails, freeDays, mount, onFetch, requests, resetWorld, safeTime, toDetails, untilStep } from './helpers.ts';
 
 /** The element focused inside shadow roots. */
 function deepActive(): Element | null {
@@ -62,9 +62,37 @@ describe('<booking-widget> booking flow against the real API', () => {
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0, 'free days');
-    const made = requests(/./).slice(before).map((r) => `${r.method} ${new URL(r.url).pathname}`);
-    expect(made.sort()).to.deep.equal(['GET /api/v1/availability', 'GET /api/v1/services']);
+    const made = requests(/./).slice(before);
+    const asked = (path: string) => made.filter((r) => new URL(r.url).pathname === `/api/v1/${path}`).map((r) => new URL(r.url).search);
+    expect(made.every((r) => r.method === 'GET' && /\/(services|availability)$/.test(new URL(r.url).pathname))).to.equal(true, made.map((r) => r.url).join(' '));
+    expect(asked('services')).to.have.length(1);
+    // This month, asked once; the next month too only in the last hour of a month, when this one has no time left.
+    const months = asked('availability').map((q) => new URLSearchParams(q).get('from')!.slice(0, 7));
+    expect(months[0]).to.equal(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date()).slice(0, 7));
+    expect(new Set(months).size).to.equal(months.length, `no month asked twice: ${months.join(' ')}`);
+    expect(months.length === 1 || el.month !== months[0]).to.equal(true);
     expect(availabilityAskedBeforeServicesAnswered).to.equal(true);
+  });
+
+  it('should open the next month when this month has no free time left', async () => {
+    const f = await apiFixture({ closedThisMonth: true });
+    const el = await mount(f, { service: f.serviceId });
+    await untilStep(el, 'date');
+    const days = await freeDays(el);
+    const thisMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date()).slice(0, 7);
+    const next = new Date(Date.parse(`${thisMonth}-01T00:00:00Z`) + 31 * 86_400_000).toISOString().slice(0, 7);
+    expect(el.month).to.equal(next);
+    expect(days[0]!.dataset.date!.slice(0, 7)).to.equal(next);
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.not.contain('No free times this month.');
+    // Going back to this month on purpose shows it, empty, and stays there.
+    const cal = $(el, 'bw-calendar')!;
+    cal.shadowRoot!.querySelector<HTMLButtonElement>('[part~="month-prev"]')!.click();
+    await waitUntil(() => el.month === thisMonth && !el.busy, 'back to this month');
+    await new Promise((r) => setTimeout(r, 200));
+    await el.updateComplete;
+    expect(el.month).to.equal(thisMonth);
+    expect(el.shadowRoot!.textContent).to.contain('No free times this month.');
   });
 
   it('should book with the keyboard alone', async () => {
@@ -78,7 +106,8 @@ describe('<booking-widget> booking flow against the real API', () => {
     await tabTo((a) => a.getAttribute('tabindex') === '0' && a.hasAttribute('data-date'));
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'time');
-    await tabTo((a) => a.getAttribute('part')?.includes('slot') ?? false);
+    const time = await safeTime(el);
+    await tabTo((a) => a === time);
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'details');
     await tabTo((a) => a.id === 'bw-name');

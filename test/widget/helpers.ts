@@ -8,7 +8,7 @@ import { clock } from '../../src/widget/storage.ts';
 export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId: string; staffId: string }
 
 /** A fresh staff member, service and publishable key on the real API server of this test run. */
-export const apiFixture = (payload: { serviceName?: string; description?: string } = {}) =>
+export const apiFixture = (payload: { serviceName?: string; description?: string; closedThisMonth?: boolean } = {}) =>
   executeServerCommand<Fixture, typeof payload>('api-fixture', payload);
 export const revokeKey = (keyId: string) => executeServerCommand('api-revoke', { keyId });
 export const adminBookings = () => executeServerCommand<{ data: { id: string; start: string; customer: { email: string } }[] }, undefined>('api-bookings');
@@ -67,9 +67,18 @@ export async function toDetails(el: BookingWidget) {
   await untilStep(el, 'date');
   (await freeDays(el))[0]!.click();
   await untilStep(el, 'time');
-  await waitUntil(() => $$(el, '.times button').length > 0, 'times');
-  $$(el, '.times button')[0]!.click();
+  (await safeTime(el)).click();
   await untilStep(el, 'details');
+}
+
+/**
+ * The first shown time that starts more than ten minutes from now (else the first): the first
+ * slot of today is the next full hour, and a booking sent after that hour has begun is refused.
+ */
+export async function safeTime(el: BookingWidget): Promise<HTMLButtonElement> {
+  await waitUntil(() => $$(el, '.times button').length > 0, 'times');
+  const times = $$<HTMLButtonElement>(el, '.times button');
+  return times.find((b) => Date.parse(b.querySelector('time')!.dateTime) > Date.now() + 10 * 60_000) ?? times[0]!;
 }
 
 /** A whole booking with the defaults: mounted, through the steps, submitted; resolves on the confirmation. */

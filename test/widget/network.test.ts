@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, $$, adminBookings, bookOne, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, adminBookings, bookOne, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, safeTime, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> network', () => {
   beforeEach(resetWorld);
@@ -80,8 +80,7 @@ describe('<booking-widget> network', () => {
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0);
     (await freeDays(el))[0]!.click();
-    await waitUntil(() => $$(el, '.times button').length > 0);
-    $$(el, '.times button')[0]!.click();
+    (await safeTime(el)).click();
     await waitUntil(() => requests(/\/holds$/).length === 1 && !el.busy, 'hold refused');
     await new Promise((r) => setTimeout(r, 300));
     expect(requests(/\/holds$/)).to.have.length(1);
@@ -94,11 +93,11 @@ describe('<booking-widget> network', () => {
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0);
     (await freeDays(el))[0]!.click();
-    await waitUntil(() => $$(el, '.times button').length > 0);
+    const time = await safeTime(el);
     onFetch(async (req, real) => (/\/holds$/.test(req.url)
       ? new Response(JSON.stringify({ error: { code: 'slot_taken', message: 'taken' } }), { status: 409, headers: { 'content-type': 'application/json' } })
       : real()));
-    $$(el, '.times button')[0]!.click();
+    time.click();
     await waitUntil(() => el.notice !== undefined, 'notice');
     await el.updateComplete;
     expect($(el, '[part~="notice"]')!.textContent).to.contain('someone else just took that time');

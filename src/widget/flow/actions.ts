@@ -1,5 +1,5 @@
 import type { BookingWidget, Saved } from '../booking-widget.ts';
-import { monthOf } from '../dates.ts';
+import { addMonths, monthOf } from '../dates.ts';
 import { fire } from '../events.ts';
 import { clock, store } from '../storage.ts';
 import * as api from './api.ts';
@@ -22,29 +22,36 @@ export function openService(w: W, id: string | undefined) {
   w.date = undefined;
   w.month = monthOf(w.today);
   w.go('date');
-  loadMonth(w);
+  loadMonth(w, true);
 }
 
-/** Free days of the shown month, from today on, in the customer's zone. */
-export async function loadMonth(w: W) {
+/**
+ * Free days of the shown month, from today on, in the customer's zone. A month wholly past (a
+ * zone already in the next month was chosen) gives way to this month; with `onward`, a current
+ * month whose times have all run out (late on its last day) gives way to the next, once.
+ */
+export async function loadMonth(w: W, onward = false) {
   const service = w.current;
   if (!service || !w.api) return;
+  let q = w.monthQuery(service.id);
+  if (!q) q = w.monthQuery(service.id, (w.month = monthOf(w.today)))!;
   const month = w.month;
-  const q = w.monthQuery(service.id);
   w.free = new Set();
-  if (!q) return;
   w.busy = true;
+  let next = false;
   try {
     const res = await (w.takeEarly(q) ?? w.api.availability(q, { signal: w.signal, onWait: w.wait }));
     if (w.month !== month || w.current !== service) return;
     w.free = new Set(res.days.filter((d) => d.slots.length).map((d) => d.date));
     w.days = new Map(res.days.map((d) => [d.date, d.slots]));
+    next = onward && !w.free.size && month === monthOf(w.today);
     if (w.notice && !w.notice.bad) w.notice = undefined;
   } catch (err) {
-    w.fail(err, () => loadMonth(w));
+    w.fail(err, () => loadMonth(w, onward));
   } finally {
     w.busy = false;
   }
+  if (next) setMonth(w, addMonths(month, 1));
 }
 
 export function setMonth(w: W, month: string) {
@@ -60,7 +67,7 @@ export function pickDate(w: W, date: string) {
 export function setZone(w: W, zone: string) {
   w.zone = zone;
   w.date = undefined;
-  loadMonth(w);
+  loadMonth(w, true);
   if (w.step === 'time') w.go('date');
 }
 
