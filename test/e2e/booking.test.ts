@@ -70,8 +70,10 @@ e2e('books a slot with the keyboard alone (Tab, Enter, Space, arrows)', async (_
   await page.keyboard.press('Space');
   await heading(page, 'Choose a time').waitFor();
   await slots(page).first().waitFor();
-  // Focus moved to the new step's heading; Tab on to the first time and pick it with Space.
-  const slot = await tabTo(page, (a) => a.part.includes('slot'));
+  // Focus moved to the new step's heading; Tab on to the second time (the first when it is the
+  // only one: see mouseToDetails) and pick it with Space.
+  let slot = await tabTo(page, (a) => a.part.includes('slot'));
+  if ((await slots(page).count()) > 1) slot = await tabTo(page, (a) => a.part.includes('slot'));
   await page.keyboard.press('Space');
   await heading(page, 'Your details').waitFor();
   await tabTo(page, (a) => a.id === 'bw-name');
