@@ -51,10 +51,14 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
   return c.json(envelope(e.code, e.message, e.fields), e.status as 400);
 }
 
-/** The database's lock wait ran out: SQLite's busy_timeout, PostgreSQL's statement or lock timeout. */
+/**
+ * The database's lock wait ran out: SQLite's busy_timeout, PostgreSQL's statement or lock timeout,
+ * or no pooled PostgreSQL connection came free in time (pg-pool says so only in its message).
+ */
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '57014' || code === '55P03';
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '57014' || code === '55P03' ||
+    (err instanceof Error && err.message === 'timeout exceeded when trying to connect');
 }
 
 /** SQLite's SQLITE_FULL and I/O errors, PostgreSQL's disk_full (53100). */

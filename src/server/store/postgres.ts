@@ -64,26 +64,47 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     throw err;
   }
 
+  const inTurn = turns();
   return {
     dialect: 'postgres',
     db,
     pgPool: pool,
-    write: async (fn, scope = 'global') => {
-      try {
-        return await db.transaction().execute(async (tx) => {
-          await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_NAMESPACE)}, hashtext(${scope}))`.execute(tx);
-          return fn(tx);
-        });
-      } catch (err) {
-        if ((err as { code?: unknown }).code === EXCLUSION_VIOLATION) {
-          throw new ApiError('slot_taken', 'That time is no longer available');
+    write: (fn, scope = 'global') =>
+      inTurn(scope, async () => {
+        try {
+          return await db.transaction().execute(async (tx) => {
+            await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_NAMESPACE)}, hashtext(${scope}))`.execute(tx);
+            return fn(tx);
+          });
+        } catch (err) {
+          if ((err as { code?: unknown }).code === EXCLUSION_VIOLATION) {
+            throw new ApiError('slot_taken', 'That time is no longer available');
+          }
+          throw err;
         }
-        throw err;
-      }
-    },
+      }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * One queue per scope in this process: a write takes a pooled connection only when the writes of
+ * its scope before it have finished. Without it, a burst for one business would hold every pooled
+ * connection waiting on that business's advisory lock, and every other request of this instance
+ * (other businesses, reads, the rate limiter) would wait for a connection until the pool gave up.
+ * The advisory lock still orders the writes of different instances. A write must not start
+ * another write of its own scope from inside `fn`: it would wait for itself.
+ */
+export function turns() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(scope: string, run: () => Promise<T>): Promise<T> => {
+    const mine = (tails.get(scope) ?? Promise.resolve()).then(run);
+    const tail = mine.catch(() => {});
+    tails.set(scope, tail);
+    void tail.then(() => tails.get(scope) === tail && tails.delete(scope));
+    return mine;
   };
 }

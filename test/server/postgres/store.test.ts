@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { openPostgres } from '../../../src/server/store/postgres.ts';
+import { sql } from 'kysely';
+import { openPostgres, turns } from '../../../src/server/store/postgres.ts';
 import type { Store } from '../../../src/server/store/db.ts';
 import { ApiError } from '../../../src/server/http/errors.ts';
 import type { BookingRow, HoldRow } from '../../../src/server/store/schema.ts';
@@ -164,6 +165,44 @@ describe('PostgreSQL store: write scopes', () => {
       await two.close();
       await database.drop();
     }
+  });
+
+  it('queues a burst for one business in the process, leaving pooled connections for other businesses and reads', async () => {
+    // Two connections, and a pool that gives up after 300 ms: if each of the 12 queued writes held
+    // a connection while it waited for the business's lock, the other business's write and the
+    // read would time out waiting for the pool, and so would most of the burst.
+    const database = await freshPostgres();
+    const store = await openPostgres(database.url!, { poolMax: 2, connectTimeoutMs: 300 });
+    try {
+      const burst = Array.from({ length: 12 }, () => store.write(async (tx) => {
+        await sql`select pg_sleep(0.05)`.execute(tx);
+      }, 'biz_busy'));
+      await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      await store.write(async (tx) => { await sql`select 1`.execute(tx); }, 'biz_quiet');
+      await sql`select 1`.execute(store.db);
+      const waited = Date.now() - started;
+      const settled = await Promise.allSettled(burst);
+      assert.deepEqual(settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+      assert.ok(waited < 300, `the other business waited ${waited} ms, behind the burst's 600 ms of writes`);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+
+  it('runs the writes of one scope in order and goes on after one of them fails', async () => {
+    const inTurn = turns();
+    const order: number[] = [];
+    const slow = (n: number, ms: number) => inTurn('a', async () => {
+      await new Promise((r) => setTimeout(r, ms));
+      order.push(n);
+      if (n === 2) throw new Error('two fails');
+      return n;
+    });
+    const results = await Promise.allSettled([slow(1, 30), slow(2, 10), slow(3, 0)]);
+    assert.deepEqual(order, [1, 2, 3]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
   });
 });
 
