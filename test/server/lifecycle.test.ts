@@ -43,7 +43,9 @@ describe(`readiness and shutdown (${ENGINE})`, () => {
       } });
       const answered = once(req, 'response');
       req.write(body.slice(0, 5));
-      await new Promise((r) => setTimeout(r, 200));
+      // Time for the server to read the headers: until it has, the connection counts as idle and
+      // the drain would rightly close it (a second is ample even on a loaded machine).
+      await new Promise((r) => setTimeout(r, 1000));
       const exited = once(server.child, 'exit');
       server.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
