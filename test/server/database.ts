@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,3 +98,16 @@ export function freshSqlite(): TestDatabase {
 
 /** A fresh database on the engine this run tests. */
 export const freshDatabase = (): Promise<TestDatabase> => (ENGINE === 'postgres' ? freshPostgres() : Promise.resolve(freshSqlite()));
+
+/**
+ * After a race of several requests per start, with nothing cancelled: whichever starts won (that
+ * depends on arrival order), no start is left free. Each start whose every request was refused
+ * overlaps a stored booking of `durationMs`, and at least `atLeast` were booked.
+ */
+export function assertNoFreeStartLeft(starts: string[], rows: { start_ms: number | string; end_ms: number | string }[], durationMs: number, atLeast: number) {
+  for (const s of starts) {
+    const t = Date.parse(s);
+    assert.ok(rows.some((r) => t < Number(r.end_ms) && t + durationMs > Number(r.start_ms)), `${s} was refused although it was free`);
+  }
+  assert.ok(rows.length >= atLeast, `at least ${atLeast} fit (${rows.length} booked)`);
+}

@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { $, apiFixture, fillDetails, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { addMonths } from '../../src/widget/dates.ts';
 
 describe('<booking-widget> accessibility', () => {
   beforeEach(resetWorld);
@@ -168,7 +169,7 @@ describe('<booking-widget> time display', () => {
     await untilStep(el, 'date');
     await waitUntil(() => el.free.size > 0);
     const thisMonth = el.month;
-    el.month = new Date(Date.parse(`${thisMonth}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7);
+    el.month = addMonths(thisMonth, -1);
     const select = $<HTMLSelectElement>(el, 'select')!;
     select.value = 'Asia/Tokyo';
     select.dispatchEvent(new Event('change'));
