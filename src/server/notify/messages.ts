@@ -1,3 +1,4 @@
+import { localeOf, type Locale } from '../../contract/locales.ts';
 import type { EmailKind } from './outbox.ts';
 
 /** What the emails say, per language; `{…}` are filled in by the composer. */
@@ -75,12 +76,12 @@ const ar: MailText = {
   attachment: 'الدعوة المرفقة تضيف الموعد إلى تقويمك.', footer: 'أرسلها {business}.',
 };
 
-const tables: Record<string, MailText> = { en, de, ar };
+const tables: Record<Locale, MailText> = { en, de, ar };
 
 /** The table for a language tag (`de-AT` → German), English when there is none. */
 export function mailText(locale: string | null | undefined): { lang: string; t: MailText } {
-  const lang = (locale ?? 'en').toLowerCase().split('-')[0]!;
-  return tables[lang] ? { lang: locale ?? 'en', t: tables[lang]! } : { lang: 'en', t: en };
+  const lang = localeOf(locale);
+  return lang === 'en' && !locale?.toLowerCase().startsWith('en') ? { lang: 'en', t: en } : { lang: locale ?? 'en', t: tables[lang] };
 }
 
 export const fill = (template: string, vars: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
