@@ -13,8 +13,12 @@ import SQLite from 'better-sqlite3';
  */
 export const ENGINE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
-/** The server that test databases are created on; the database in the URL only serves to connect. */
-export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The server that test databases are created on; the database in the URL only serves to connect.
+ * `npm run test:server:pg` and `test:multi` run through test/setup/postgres.mjs, which points
+ * this at an embedded PostgreSQL of their own when nothing answers here.
+ */
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
   engine: 'sqlite' | 'postgres';
@@ -35,7 +39,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.connect();
   } catch (err) {
     // Never a skip: a PostgreSQL run without PostgreSQL is a failed run.
-    throw new Error(`TEST_DATABASE=postgres but PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} is unreachable: ${(err as Error).message}`);
+    throw new Error(`PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} (TEST_DATABASE_URL) is unreachable: ${(err as Error).message}; run through \`npm run test:server:pg\` or \`npm run test:multi\` (or \`node test/setup/postgres.mjs <command>\`), which start an embedded PostgreSQL when none answers`);
   }
   try {
     return await fn(client);
