@@ -1,4 +1,5 @@
-// Browser tests: real Chromium (Debian's), TypeScript through esbuild, and a real API server
+// Browser tests: real Chromium (test/setup/chrome.mjs finds it: CHROME_PATH, Debian's or Google's
+// usual paths, or Playwright's; without one the run stops at once with the line to run), TypeScript through esbuild, and a real API server
 // (`booking-api serve` on a temporary database) that tests reach through fixture commands.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +8,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { CHROMIUM_ARGS, chromeOrExit } from './test/setup/chrome.mjs';
 
+const CHROME = await chromeOrExit();
 const BIN = new URL('./bin/booking-api.mjs', import.meta.url).pathname;
 const ALL_DAY = [['00:00', '24:00']];
 
@@ -87,8 +90,8 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        executablePath: CHROME,
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

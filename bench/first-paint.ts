@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromeOrExit } from '../test/setup/chrome.mjs';
 import { median, percentile, table } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CHROMIUM_PATH (this bench's older name) or CHROME_PATH, else the usual paths (test/setup/chrome.mjs).
+const CHROMIUM = process.env.CHROMIUM_PATH || await chromeOrExit();
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'];
 
 const freePort = () => new Promise<number>((resolve) => {

@@ -1,6 +1,6 @@
 // End-to-end helpers: the real `booking-api` server (init + serve processes on a temporary
-// database), a merchant's shop page on a DIFFERENT origin (a tiny node:http server), and Debian's
-// Chromium driven by playwright-core. Nothing here talks to anything but 127.0.0.1.
+// database), a merchant's shop page on a DIFFERENT origin (a tiny node:http server), and Chromium
+// (found by test/setup/chrome.mjs) driven by playwright-core. Nothing here talks to anything but 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { after, before, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChrome } from '../setup/chrome.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/booking-api.mjs');
@@ -21,10 +22,11 @@ const RESULTS = join(ROOT, 'test-results');
 export const WAIT = 20_000;
 export const TEST_TIMEOUT = 180_000;
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export { CHROMIUM_ARGS };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000 });
+/** Chromium from CHROME_PATH, the usual paths or Playwright's; without one, the error says what to run. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: await findChrome(), args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
 // ------------------------------------------------------------------ the API server
