@@ -100,6 +100,14 @@ export default defineConfig({
         // Licence notices stay; tree-shaking hints (`/* @__PURE__ */`) are spent by now.
         comments: { legal: true, annotation: false, jsdoc: false },
         chunkFileNames: 'chunks/[name]-[hash].js',
+        // The network layer asks for the schemas (src/widget/schemas.ts) and the element for the
+        // steps (src/widget/flow/index.ts): two dynamic imports, one chunk. Fetched beside the first
+        // API call, it brings everything after the first paint in one request.
+        codeSplitting: {
+          // Only the modules named here: what widget.js shares with them stays in widget.js.
+          includeDependenciesRecursively: false,
+          groups: [{ name: 'flow', test: /\/src\/widget\/(schemas\.ts|flow\/|steps\/(?!(list|first|loading|unavailable|services|parts)\.ts))|\/src\/contract\/(?!codes\.ts|locales\.ts)|\/node_modules\/zod\// }],
+        },
       },
     },
   },

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import { FATAL_CREDENTIAL_CODES } from '../contract/codes.ts';
 import { WidgetApiError, schemas, send, type FetchOptions } from './net.ts';
 import type { Session } from './session.ts';
-import { store } from './storage.ts';
+import { keys, store } from './storage.ts';
 
 /**
  * The widget's one API client. Every answer is parsed with the contract's schemas; a 401
@@ -17,7 +17,7 @@ export class Api {
 
   /** Where this browser's guest token for the business lives. */
   get guestKey() {
-    return `bw:guest:${new URL(this.session.apiBase).origin}:${this.session.data?.business.id}`;
+    return keys.guest(this.session.apiBase, this.session.data?.business.id);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Booking, BookingRequest, Business, Hold } from '../contract/widget.ts';
+import type { Step } from './steps/list.ts';
 
-export type Step = 'loading' | 'services' | 'date' | 'time' | 'details' | 'done' | 'manage' | 'unavailable';
+export type { Step };
 
 /** Every event the element fires: one prefix, `bubbles` and `composed`, a readonly detail. */
 export interface BookingWidgetEvents {

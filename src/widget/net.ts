@@ -1,12 +1,13 @@
 import { clock } from './storage.ts';
 
-type Schemas = typeof import('./flow/index.ts');
+type Schemas = typeof import('./schemas.ts');
 let loading: Promise<Schemas> | undefined;
 /**
- * zod and the schemas, in the flow chunk: loaded once, beside the first request. One chunk rather
- * than two (schemas, then the steps) weighs less in all and makes the step after the service list instant.
+ * zod and the schemas: loaded once, beside the first request. The build puts them in the flow
+ * chunk (vite.config.ts): one chunk rather than two weighs less in all and makes the step after
+ * the service list instant.
  */
-export const schemas = () => (loading ??= import('./flow/index.ts'));
+export const schemas = () => (loading ??= import('./schemas.ts'));
 
 /** An API answer that is not a success, or no answer at all (`network`). */
 export class WidgetApiError extends Error {

@@ -1,7 +1,7 @@
 import type { Business } from '../contract/catalog.ts';
 import { FATAL_CREDENTIAL_CODES } from '../contract/codes.ts';
 import { WidgetApiError, schemas, send } from './net.ts';
-import { clock, store } from './storage.ts';
+import { clock, keys, store } from './storage.ts';
 
 export interface SessionData {
   token: string;
@@ -67,7 +67,7 @@ export class Session {
   readonly #announced = new Set<(d: SessionData) => void>();
 
   private constructor(readonly apiBase: string, readonly key: string) {
-    this.#storageKey = `bw:session:${new URL(apiBase).origin}:${key}`;
+    this.#storageKey = keys.session(apiBase, key);
     this.data = this.#read();
     if (this.data) this.#schedule();
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`bw-session|${this.#storageKey}`) : undefined;
@@ -174,7 +174,7 @@ export class Session {
 
   async #exchange(): Promise<SessionData> {
     try {
-      // The request goes first; the flow chunk (zod and the schemas) loads while it is on the wire.
+      // The request goes first; zod and the schemas load while it is on the wire.
       let answeredAt = 0;
       const [res, { SessionResponse }] = await Promise.all([
         send(`${this.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${this.key}` } })

@@ -43,5 +43,18 @@ export const clock = {
   now: () => Date.now(),
   setTimeout: (fn: () => void, ms: number): unknown => globalThis.setTimeout(fn, ms),
   clearTimeout: (id: unknown) => globalThis.clearTimeout(id as number),
-  sleep: (ms: number) => new Promise<void>((r) => clock.setTimeout(r, ms)),
+};
+
+const origin = (apiBase: string) => new URL(apiBase).origin;
+
+/** Every key the widget stores under, in one place (their formats are what browsers already hold). */
+export const keys = {
+  /** The session token for a publishable key, shared by the browser's tabs. */
+  session: (apiBase: string, key: string) => `bw:session:${origin(apiBase)}:${key}`,
+  /** This browser's guest token at a business. */
+  guest: (apiBase: string, businessId: string | undefined) => `bw:guest:${origin(apiBase)}:${businessId}`,
+  /** A booking's manage token. */
+  manage: (apiBase: string, bookingId: string) => `bw:manage:${apiBase}:${bookingId}`,
+  /** A widget's flow, for a reload to come back to. */
+  flow: (apiBase: string, key: string | undefined, elementId: string) => `bw:flow:${apiBase}:${key}:${elementId}`,
 };

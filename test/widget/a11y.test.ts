@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, apiFixture, fillDetails, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, apiFixture, fillDetails, free, freeDays, mount, requests, resetWorld, shownMonth, toDetails, untilStep } from './helpers.ts';
 import { addMonths } from '../../src/widget/dates.ts';
 
 describe('<booking-widget> accessibility', () => {
@@ -16,7 +16,7 @@ describe('<booking-widget> accessibility', () => {
         await expect(el).to.be.accessible();
         $<HTMLButtonElement>(el, 'button.service')!.click();
         await untilStep(el, 'date');
-        await waitUntil(() => el.free.size > 0);
+        await waitUntil(() => free(el).size > 0);
         await expect(el).to.be.accessible();
         await toDetails(el);
         await expect(el).to.be.accessible();
@@ -72,7 +72,7 @@ describe('<booking-widget> accessibility', () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
+    await waitUntil(() => free(el).size > 0);
     const cal = $(el, 'bw-calendar')!.shadowRoot!;
     for (const b of [...el.shadowRoot!.querySelectorAll('button'), ...cal.querySelectorAll('button')]) {
       const r = b.getBoundingClientRect();
@@ -136,7 +136,7 @@ describe('<booking-widget> time display', () => {
     const el = await mount(f, { service: f.serviceId });
     el.setAttribute('hour-cycle', 'h12');
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
+    await waitUntil(() => free(el).size > 0);
     el.shadowRoot!.querySelector('bw-calendar')!.shadowRoot!.querySelector<HTMLButtonElement>('button.free')!.click();
     await untilStep(el, 'time');
     await waitUntil(() => el.shadowRoot!.querySelectorAll('.times time').length > 0);
@@ -152,12 +152,12 @@ describe('<booking-widget> time display', () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId, timezone: 'UTC' });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
+    await waitUntil(() => free(el).size > 0);
     const select = $<HTMLSelectElement>(el, 'select')!;
     select.value = 'Asia/Tokyo';
     select.dispatchEvent(new Event('change'));
-    await waitUntil(() => el.free.size > 0, 'free days in Tokyo');
-    expect(el.zone).to.equal('Asia/Tokyo');
+    await waitUntil(() => free(el).size > 0, 'free days in Tokyo');
+    expect(el.flow.zone).to.equal('Asia/Tokyo');
     expect(requests(/\/availability/).at(-1)!.url).to.contain('timezone=Asia%2FTokyo');
   });
 
@@ -167,15 +167,16 @@ describe('<booking-widget> time display', () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId, timezone: 'UTC' });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
-    const thisMonth = el.month;
-    el.month = addMonths(thisMonth, -1);
+    await waitUntil(() => free(el).size > 0);
+    const thisMonth = shownMonth(el);
+    const s = el.flow.state;
+    if (s.step === 'date') el.flow.go({ ...s, month: addMonths(thisMonth, -1) });
     const select = $<HTMLSelectElement>(el, 'select')!;
     select.value = 'Asia/Tokyo';
     select.dispatchEvent(new Event('change'));
-    await waitUntil(() => el.free.size > 0, 'free days in Tokyo');
-    expect(el.month >= thisMonth).to.equal(true, el.month);
-    expect(new URL(requests(/\/availability/).at(-1)!.url).searchParams.get('from')!.slice(0, 7)).to.equal(el.month);
+    await waitUntil(() => free(el).size > 0, 'free days in Tokyo');
+    expect(shownMonth(el) >= thisMonth).to.equal(true, shownMonth(el));
+    expect(new URL(requests(/\/availability/).at(-1)!.url).searchParams.get('from')!.slice(0, 7)).to.equal(shownMonth(el));
   });
 
   it('should start the week on the day the week-start attribute names', async () => {

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
 import { Session } from '../../src/widget/session.ts';
 import { addMonths, monthOf, todayIn } from '../../src/widget/dates.ts';
-import { $, $$, adminBookings, bookOne, apiFixture, fillDetails, freeDays, mount, onFetch, requests, resetWorld, safeTime, toDetails, untilStep } from './helpers.ts';
+import { $, $$, adminBookings, apiFixture, bookOne, fillDetails, free, freeDays, heldNow, mount, onFetch, requests, resetWorld, safeTime, shownMonth, toDetails, untilStep } from './helpers.ts';
 
 /** The element focused inside shadow roots. */
 function deepActive(): Element | null {
@@ -65,7 +65,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     const before = requests(/./).length;
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0, 'free days');
+    await waitUntil(() => free(el).size > 0, 'free days');
     const made = requests(/./).slice(before);
     const asked = (path: string) => made.filter((r) => new URL(r.url).pathname === `/api/v1/${path}`).map((r) => new URL(r.url).search);
     expect(made.every((r) => r.method === 'GET' && /\/(services|availability)$/.test(new URL(r.url).pathname))).to.equal(true, made.map((r) => r.url).join(' '));
@@ -74,7 +74,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     const months = asked('availability').map((q) => new URLSearchParams(q).get('from')!.slice(0, 7));
     expect(months[0]).to.equal(monthOf(todayIn('Europe/Berlin', Date.now())));
     expect(new Set(months).size).to.equal(months.length, `no month asked twice: ${months.join(' ')}`);
-    expect(months.length === 1 || el.month !== months[0]).to.equal(true);
+    expect(months.length === 1 || shownMonth(el) !== months[0]).to.equal(true);
     expect(availabilityAskedBeforeServicesAnswered).to.equal(true);
   });
 
@@ -85,17 +85,17 @@ describe('<booking-widget> booking flow against the real API', () => {
     const days = await freeDays(el);
     const thisMonth = monthOf(todayIn('Europe/Berlin', Date.now()));
     const next = addMonths(thisMonth, 1);
-    expect(el.month).to.equal(next);
+    expect(shownMonth(el)).to.equal(next);
     expect(days[0]!.dataset.date!.slice(0, 7)).to.equal(next);
     await el.updateComplete;
     expect(el.shadowRoot!.textContent).to.not.contain('No free times this month.');
     // Going back to this month on purpose shows it, empty, and stays there.
     const cal = $(el, 'bw-calendar')!;
     cal.shadowRoot!.querySelector<HTMLButtonElement>('[part~="month-prev"]')!.click();
-    await waitUntil(() => el.month === thisMonth && !el.busy, 'back to this month');
+    await waitUntil(() => shownMonth(el) === thisMonth && el.flow.month.status === 'complete', 'back to this month');
     await new Promise((r) => setTimeout(r, 200));
     await el.updateComplete;
-    expect(el.month).to.equal(thisMonth);
+    expect(shownMonth(el)).to.equal(thisMonth);
     expect(el.shadowRoot!.textContent).to.contain('No free times this month.');
   });
 
@@ -106,7 +106,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     await tabTo((a) => a.classList.contains('service'));
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0, 'free days');
+    await waitUntil(() => free(el).size > 0, 'free days');
     await tabTo((a) => a.getAttribute('tabindex') === '0' && a.hasAttribute('data-date'));
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'time');
@@ -130,7 +130,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0, 'free days');
+    await waitUntil(() => free(el).size > 0, 'free days');
     const cal = $(el, 'bw-calendar')!;
     const active = () => cal.shadowRoot!.querySelector('[tabindex="0"]')!.getAttribute('data-date')!;
     (cal.shadowRoot!.querySelector('[tabindex="0"]') as HTMLElement).focus();
@@ -254,14 +254,14 @@ describe('<booking-widget> holds and resume', () => {
     const f = await apiFixture();
     const first = await mount(f);
     await toDetails(first);
-    const hold = first.hold!;
+    const hold = heldNow(first)!;
     first.remove();
     const { Session } = await import('../../src/widget/session.ts');
     Session.reset(); // a reload: nothing in memory, everything in storage
     const sessions = requests(/\/session$/).length;
     const again = await mount(f);
     await untilStep(again, 'details');
-    expect(again.hold!.id).to.equal(hold.id);
+    expect(heldNow(again)!.id).to.equal(hold.id);
     expect(requests(/\/session$/).length).to.equal(sessions, 'the stored session is reused');
   });
 
@@ -269,7 +269,7 @@ describe('<booking-widget> holds and resume', () => {
     const f = await apiFixture();
     const el = await mount(f);
     await toDetails(el);
-    const id = el.hold!.id;
+    const id = heldNow(el)!.id;
     $<HTMLButtonElement>(el, 'button.back')!.click();
     await untilStep(el, 'time');
     await waitUntil(() => requests(new RegExp(`/holds/${id}$`), 'DELETE').length === 1, 'DELETE hold');
@@ -310,7 +310,7 @@ describe('<booking-widget> holds and resume', () => {
     (await import('../../src/widget/session.ts')).Session.reset();
     const again = await mount(f);
     await untilStep(again, 'services');
-    await waitUntil(() => again.mine.length === 1, 'upcoming bookings');
+    await waitUntil(() => again.flow.state.step === 'services' && again.flow.state.mine.length === 1, 'upcoming bookings');
     await again.updateComplete;
     $$(again, 'li.row button')[0]!.click();
     await untilStep(again, 'manage');

@@ -48,7 +48,7 @@ export const $ = <T extends Element = HTMLElement>(el: BookingWidget, sel: strin
 export const $$ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => [...el.shadowRoot!.querySelectorAll<T>(sel)];
 
 export async function untilStep(el: BookingWidget, step: string) {
-  await waitUntil(() => el.step === step, `step ${step} (now ${el.step}, notice: ${el.notice?.text})`, { timeout: 10_000 });
+  await waitUntil(() => el.step === step, `step ${step} (now ${el.step}, notice: ${el.flow.notice?.text})`, { timeout: 10_000 });
   await el.updateComplete;
 }
 
@@ -100,4 +100,22 @@ export async function fillDetails(el: BookingWidget, v = { name: 'Ada Lovelace',
   set('#bw-name', v.name);
   set('#bw-email', v.email);
   await el.updateComplete;
+}
+
+/** The shown month's free days; none while it loads. */
+export const free = (el: BookingWidget): Set<string> => (el.flow.month.status === 'complete' ? el.flow.month.value!.free : new Set());
+
+/** The month the calendar shows (or the open day's month, on the time step). */
+export function shownMonth(el: BookingWidget): string {
+  const s = el.flow.state;
+  return s.step === 'date' ? s.month : s.step === 'time' ? s.date.slice(0, 7) : '';
+}
+
+/** The hold in hand, on the details step. */
+export const heldNow = (el: BookingWidget) => (el.flow.state.step === 'details' ? el.flow.state.hold : undefined);
+
+/** The booking in hand, on the confirmation and manage steps. */
+export function bookedNow(el: BookingWidget) {
+  const s = el.flow.state;
+  return s.step === 'done' || s.step === 'manage' ? s : undefined;
 }

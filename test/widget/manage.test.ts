@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
-import { $, $$, bookOne, apiFixture, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { clock } from '../../src/widget/storage.ts';
+import { $, $$, apiFixture, bookedNow, bookOne, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 import { oneEvent } from '@open-wc/testing';
 
 describe('<booking-widget> manage', () => {
@@ -10,7 +11,7 @@ describe('<booking-widget> manage', () => {
   it('should open manage directly from a manage link on the page and cancel after confirmation', async () => {
     const f = await apiFixture();
     const first = await bookOne(f);
-    const { booking, token } = first.booking!;
+    const { booking, token } = bookedNow(first)!;
     first.remove();
     history.replaceState(null, '', `${location.pathname}?booking=${booking.id}&token=${token}`);
     const el = await mount(f);
@@ -31,7 +32,7 @@ describe('<booking-widget> manage', () => {
   it('should reschedule through the same calendar and keep the booking id', async () => {
     const f = await apiFixture();
     const el = await bookOne(f);
-    const before = el.booking!.booking;
+    const before = bookedNow(el)!.booking;
     $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent === 'Manage booking')!.click();
     await untilStep(el, 'manage');
     $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent === 'Reschedule')!.click();
@@ -53,8 +54,9 @@ describe('<booking-widget> manage', () => {
     const f = await apiFixture();
     const el = await mount(f);
     await toDetails(el);
-    el.hold = { ...el.hold!, expires_at: new Date(Date.now() - 1000).toISOString() };
-    await waitUntil(() => el.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry explained', { timeout: 3000 });
+    // Eleven minutes on, by the widget's clock: the ten-minute hold has run out.
+    clock.now = () => Date.now() + 11 * 60_000;
+    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry explained', { timeout: 3000 });
     await el.updateComplete;
     $$<HTMLButtonElement>(el, '.notice button').find((b) => b.textContent === 'Pick a time')!.click();
     await untilStep(el, 'time');

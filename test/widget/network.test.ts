@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { $, adminBookings, bookOne, freeDays, apiFixture, fillDetails, mount, onFetch, requests, resetWorld, safeTime, toDetails, untilStep } from './helpers.ts';
+import { $, adminBookings, apiFixture, bookOne, fillDetails, free, freeDays, mount, onFetch, requests, resetWorld, safeTime, toDetails, untilStep } from './helpers.ts';
 
 describe('<booking-widget> network', () => {
   beforeEach(resetWorld);
@@ -65,7 +65,7 @@ describe('<booking-widget> network', () => {
     });
     const started = Date.now();
     const el = await mount(f);
-    await waitUntil(() => el.notice?.text.includes('Trying again in 1 seconds'), 'calm message');
+    await waitUntil(() => el.flow.notice?.text.includes('Trying again in 1 seconds'), 'calm message');
     await untilStep(el, 'services');
     expect(Date.now() - started).to.be.greaterThan(950);
     expect(requests(/\/services$/)).to.have.length(2);
@@ -78,10 +78,10 @@ describe('<booking-widget> network', () => {
       : real()));
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
+    await waitUntil(() => free(el).size > 0);
     (await freeDays(el))[0]!.click();
     (await safeTime(el)).click();
-    await waitUntil(() => requests(/\/holds$/).length === 1 && !el.busy, 'hold refused');
+    await waitUntil(() => requests(/\/holds$/).length === 1 && !el.flow.busy, 'hold refused');
     await new Promise((r) => setTimeout(r, 300));
     expect(requests(/\/holds$/)).to.have.length(1);
     expect(el.step).to.equal('time');
@@ -91,14 +91,14 @@ describe('<booking-widget> network', () => {
     const f = await apiFixture();
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0);
+    await waitUntil(() => free(el).size > 0);
     (await freeDays(el))[0]!.click();
     const time = await safeTime(el);
     onFetch(async (req, real) => (/\/holds$/.test(req.url)
       ? new Response(JSON.stringify({ error: { code: 'slot_taken', message: 'taken' } }), { status: 409, headers: { 'content-type': 'application/json' } })
       : real()));
     time.click();
-    await waitUntil(() => el.notice !== undefined, 'notice');
+    await waitUntil(() => el.flow.notice !== undefined, 'notice');
     await el.updateComplete;
     expect($(el, '[part~="notice"]')!.textContent).to.contain('someone else just took that time');
     expect(el.step).to.equal('time');

@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { Session, REFRESH_MARGIN_MS } from '../../src/widget/session.ts';
 import { clock } from '../../src/widget/storage.ts';
-import { $, apiFixture, mount, onFetch, requests, resetWorld, revokeKey, untilStep, type Fixture } from './helpers.ts';
+import { $, apiFixture, free, mount, onFetch, requests, resetWorld, revokeKey, type Fixture, untilStep } from './helpers.ts';
 
 /** A fake clock: `skew` shifts the device's clock; timers run only when the test advances time. */
 function fakeClock(skewMs = 0) {
@@ -141,7 +141,7 @@ describe('<booking-widget> session', () => {
     setHidden(false);
     $<HTMLButtonElement>(el, 'button.service')!.click();
     await untilStep(el, 'date');
-    await waitUntil(() => el.free.size > 0, 'free days with a fresh session');
+    await waitUntil(() => free(el).size > 0, 'free days with a fresh session');
     expect(sessionPosts()).to.equal(2);
     const calls = requests(/\/availability\?/);
     expect(calls.at(-1)!.headers.get('authorization')).to.equal(`Bearer ${Session.for(f.apiBase, f.pk).data!.token}`);

@@ -1,7 +1,5 @@
-export { render } from './views.ts';
-export { loadMine, loadMonth, openManage, openService, restore } from './actions.ts';
-
+// The flow chunk: the steps after the service list, their transitions, and (vite.config.ts puts
+// them here too) zod and the schemas, fetched beside the first API call.
+export { later as views } from '../steps/index.ts';
+export { backToTimes, loadMine, openManage, openService, restore } from './transitions.ts';
 export { readableOn } from './look.ts';
-// zod and every schema the widget parses with travel in this chunk too: it is fetched beside the
-// first API call (see net.ts), so the steps after the service list are here before they are needed.
-export { ErrorBody, ServiceList, SessionResponse, AvailabilityResponse } from '../schemas.ts';

@@ -1,7 +1,6 @@
 import { Email, Name, Notes, Phone } from '../schemas.ts';
+import type { Values } from '../controllers/flow.ts';
 import type { Messages } from '../i18n/en.ts';
-
-export interface Values { name: string; email: string; phone: string; notes: string }
 
 /**
  * Field messages for the details form, judged by the contract's own schemas (what the server

@@ -3,7 +3,6 @@ import type { Messages } from './en.ts';
 export const ar: Messages = {
   dir: 'rtl',
   loading: 'جارٍ التحميل…',
-  bookOnline: 'احجز عبر الإنترنت',
   chooseService: 'اختر خدمة',
   noServices: 'لا توجد خدمات متاحة للحجز الآن.',
   minutes: (n) => `${n} دقيقة`,
@@ -27,7 +26,7 @@ export const ar: Messages = {
   booking: 'جارٍ الحجز…',
   back: 'رجوع',
   heldFor: (t) => `نحجز هذا الوقت لك لمدة ${t}.`,
-  holdPlaced: (w) => `تم حجز ${w} لك لمدة 10 دقائق.`,
+  holdPlaced: (w, n) => `تم حجز ${w} لك لمدة ${n} ${n >= 3 && n <= 10 ? 'دقائق' : 'دقيقة'}.`,
   holdExpired: 'انتهت مدة الحجز المؤقت. يرجى اختيار وقت مرة أخرى.',
   pickAgain: 'اختر وقتًا',
   slotTaken: 'عذرًا، حجز شخص آخر هذا الوقت للتو. هذه هي الأوقات المتاحة.',
@@ -43,7 +42,6 @@ export const ar: Messages = {
   cancelled: 'تم إلغاء هذا الحجز.',
   reschedule: 'تغيير الموعد',
   rescheduled: 'تم نقل حجزك.',
-  confirmMove: 'انقل الحجز إلى هنا',
   bookAnother: 'احجز موعدًا آخر',
   yourBookings: 'حجوزاتك القادمة',
   serviceLabel: 'الخدمة',
@@ -60,5 +58,4 @@ export const ar: Messages = {
   unavailable: 'الحجز عبر الإنترنت غير متاح هنا الآن.',
   somethingWrong: 'حدث خطأ ما. يرجى المحاولة مرة أخرى.',
   notFound: 'تعذر العثور على هذا الحجز.',
-  step: (n, of) => `الخطوة ${n} من ${of}`,
 };

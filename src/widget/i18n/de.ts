@@ -3,7 +3,6 @@ import type { Messages } from './en.ts';
 export const de: Messages = {
   dir: 'ltr',
   loading: 'Wird geladen…',
-  bookOnline: 'Online buchen',
   chooseService: 'Leistung wählen',
   noServices: 'Zurzeit kann nichts online gebucht werden.',
   minutes: (n) => `${n} Min.`,
@@ -27,7 +26,7 @@ export const de: Messages = {
   booking: 'Wird gebucht…',
   back: 'Zurück',
   heldFor: (t) => `Wir halten diesen Termin noch ${t} für Sie frei.`,
-  holdPlaced: (w) => `${w} ist 10 Minuten für Sie reserviert.`,
+  holdPlaced: (w, n) => `${w} ist ${n} Minuten für Sie reserviert.`,
   holdExpired: 'Ihre Reservierung ist abgelaufen. Bitte wählen Sie erneut eine Uhrzeit.',
   pickAgain: 'Uhrzeit wählen',
   slotTaken: 'Dieser Termin wurde gerade vergeben. Hier sind die noch freien Zeiten.',
@@ -43,7 +42,6 @@ export const de: Messages = {
   cancelled: 'Diese Buchung ist storniert.',
   reschedule: 'Verschieben',
   rescheduled: 'Ihr Termin wurde verschoben.',
-  confirmMove: 'Termin hierher verschieben',
   bookAnother: 'Weiteren Termin buchen',
   yourBookings: 'Ihre nächsten Termine',
   serviceLabel: 'Leistung',
@@ -60,5 +58,4 @@ export const de: Messages = {
   unavailable: 'Online-Buchung ist hier gerade nicht verfügbar.',
   somethingWrong: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   notFound: 'Diese Buchung wurde nicht gefunden.',
-  step: (n, of) => `Schritt ${n} von ${of}`,
 };

@@ -2,7 +2,6 @@
 export const en = {
   dir: 'ltr' as 'ltr' | 'rtl',
   loading: 'Loading…',
-  bookOnline: 'Book online',
   chooseService: 'Choose a service',
   noServices: 'No services can be booked online right now.',
   minutes: (n: number) => `${n} min`,
@@ -26,7 +25,7 @@ export const en = {
   booking: 'Booking…',
   back: 'Back',
   heldFor: (time: string) => `We are holding this time for you for ${time}.`,
-  holdPlaced: (when: string) => `Held ${when} for you for 10 minutes.`,
+  holdPlaced: (when: string, minutes: number) => `Held ${when} for you for ${minutes} minutes.`,
   holdExpired: 'Your hold has expired. Please pick a time again.',
   pickAgain: 'Pick a time',
   slotTaken: 'Sorry, someone else just took that time. Here are the times still free.',
@@ -42,7 +41,6 @@ export const en = {
   cancelled: 'This booking is cancelled.',
   reschedule: 'Reschedule',
   rescheduled: 'Your booking has been moved.',
-  confirmMove: 'Move booking here',
   bookAnother: 'Book another',
   yourBookings: 'Your upcoming bookings',
   serviceLabel: 'Service',
@@ -59,7 +57,6 @@ export const en = {
   unavailable: 'Online booking is not available here right now.',
   somethingWrong: 'Something went wrong. Please try again.',
   notFound: 'We could not find that booking.',
-  step: (n: number, of: number) => `Step ${n} of ${of}`,
 };
 
 export type Messages = typeof en;

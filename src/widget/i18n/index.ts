@@ -1,10 +1,11 @@
+import { localeOf, type Locale } from '../../contract/locales.ts';
 import { en, type Messages } from './en.ts';
 
 export type { Messages };
 export { en };
 
 // English ships in the main chunk; other locales load on demand, so a page pays only for its own.
-const loaders: Record<string, () => Promise<Messages>> = {
+const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Messages>> = {
   de: () => import('./de.ts').then((m) => unpack(m.de)),
   ar: () => import('./ar.ts').then((m) => unpack(m.ar)),
 };
@@ -17,6 +18,6 @@ export function unpack(table: unknown): Messages {
 
 /** The messages for a BCP 47 tag ("de-AT" → German), English when we have none closer. */
 export async function loadMessages(locale: string): Promise<Messages> {
-  const lang = locale.toLowerCase().split('-')[0]!;
-  return loaders[lang] ? loaders[lang]() : en;
+  const lang = localeOf(locale);
+  return lang === 'en' ? en : loaders[lang]();
 }

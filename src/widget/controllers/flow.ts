@@ -1,0 +1,307 @@
+import type { ReactiveController } from 'lit';
+import type { AvailabilityResponse, PublicService } from '../../contract/widget.ts';
+import type { Api, MonthQuery } from '../api.ts';
+import type { BookingWidget } from '../booking-widget.ts';
+import { addMonths, firstOfMonth, lastOfMonth, monthOf, todayIn } from '../dates.ts';
+import { fire } from '../events.ts';
+import { WidgetApiError } from '../net.ts';
+import type { Session } from '../session.ts';
+import type { FlowState, Step, StepData } from '../steps/list.ts';
+import { clock, keys, store } from '../storage.ts';
+import { SessionController } from './session.ts';
+import { Task } from './task.ts';
+
+/** The steps after the service list and their transitions: loaded on demand (flow/index.ts). */
+type Later = typeof import('../flow/index.ts');
+
+export interface Values { name: string; email: string; phone: string; notes: string }
+export interface Notice { text: string; bad?: boolean; action?: { label: string; run: () => void } }
+/** A month's free times: the days with any, and each day's slots. */
+export interface Month { free: Set<string>; days: Map<string, { start: string; end: string }[]> }
+/** What a reload comes back to. */
+export interface Saved { step: Step; serviceId: string; month?: string | undefined; date?: string | undefined; hold?: StepData['details']['hold'] | undefined; values?: Values | undefined }
+
+/** Where the script was loaded from: the API's default origin. */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
+/**
+ * The booking flow: owns its state (one value, of one step: steps/list.ts) and changes it only
+ * through `go`, which the named transitions here and in flow/transitions.ts call. The element
+ * renders what it holds. As a reactive controller it follows the element into and out of the
+ * document: the hold's countdown stops while the element is away and goes on when it is back.
+ */
+export class Flow implements ReactiveController {
+  #state: FlowState = { step: 'loading' };
+  /** The business's services, once loaded. */
+  services: PublicService[] | undefined;
+  notice: Notice | undefined;
+  /** Said to screen readers (a polite live region). */
+  announce = '';
+  /** An action is on its way (hold, book, cancel, move): its buttons wait. */
+  busy = false;
+  errors: Record<string, string> = {};
+  values: Values = { name: '', email: '', phone: '', notes: '' };
+  zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  h12 = false;
+  /** One key per booking attempt, kept across its retries. */
+  idempotencyKey: string | undefined;
+  /** The flow chunk, once here. */
+  later: Later | undefined;
+  readonly session: SessionController;
+  /** The shown month's free times, loaded whenever the service, month, zone or staff change. */
+  readonly month: Task<[MonthQuery], Month>;
+  #laterLoading: Promise<Later> | undefined;
+  /** Aborts the requests of the step being left. */
+  #stepAbort = new AbortController();
+  #ticker: unknown;
+  #interacted = false;
+  /** The first month's availability, asked for beside the service list; taken once if the flow asks the same. */
+  #early: { key: string; answer: Promise<AvailabilityResponse> } | undefined;
+
+  constructor(readonly host: BookingWidget) {
+    host.addController(this);
+    this.session = new SessionController(host, (s: Session) => s.fatal && this.go({ step: 'unavailable' }));
+    this.month = new Task(host, {
+      args: () => {
+        const s = this.#state;
+        const q = s.step === 'date' ? this.query(s.service.id, s.month) : s.step === 'time' ? this.query(s.service.id, monthOf(s.date)) : undefined;
+        return q && [q];
+      },
+      task: async ([q], signal) => {
+        const early = this.#early;
+        this.#early = undefined;
+        const res = await (early?.key === JSON.stringify(q) ? early.answer : this.api!.availability(q, { signal, onWait: this.wait }));
+        return { free: new Set(res.days.filter((d) => d.slots.length).map((d) => d.date)), days: new Map(res.days.map((d) => [d.date, d.slots])) };
+      },
+      onComplete: (m, [q]) => {
+        const s = this.#state;
+        if (this.notice && !this.notice.bad) this.notice = undefined;
+        // The current month with every time gone (late on its last day) gives way to the next, once.
+        if (s.step === 'date' && s.onward && !m.free.size && s.month === monthOf(q.from) && s.month === monthOf(this.today)) {
+          this.go({ ...s, month: addMonths(s.month, 1), onward: false });
+        }
+      },
+      onError: (err, retry) => this.fail(err, retry),
+    });
+  }
+
+  get state(): FlowState {
+    return this.#state;
+  }
+
+  get api(): Api | undefined {
+    return this.session.api;
+  }
+
+  get msg() {
+    return this.host.msg;
+  }
+
+  get lang() {
+    return this.host.lang$;
+  }
+
+  /** The requests of the step on show; leaving the step aborts them. */
+  get signal() {
+    return this.#stepAbort.signal;
+  }
+
+  /** Today in the customer's zone, on the server's clock. */
+  get today() {
+    return todayIn(this.zone, this.api?.session.serverNow() ?? clock.now());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  hostConnected() {
+    this.host.addEventListener('keydown', this.#markInteracted, { capture: true });
+    this.host.addEventListener('pointerdown', this.#markInteracted, { capture: true });
+    this.tick();
+  }
+
+  hostDisconnected() {
+    clock.clearTimeout(this.#ticker);
+  }
+
+  #markInteracted = () => {
+    this.#interacted = true;
+  };
+
+  // ---------------------------------------------------------------- the one way the state changes
+
+  /**
+   * Moves to a state: leaving a step aborts its requests, fires `bw-step-change` and moves focus
+   * to the new heading for keyboard users; the flow is saved for a reload to come back to.
+   */
+  go(next: FlowState) {
+    const previous = this.#state.step;
+    this.#state = next;
+    this.save();
+    this.host.requestUpdate();
+    if (next.step === previous) return;
+    this.#stepAbort.abort();
+    this.#stepAbort = new AbortController();
+    this.tick();
+    fire(this.host, 'bw-step-change', { step: next.step, previous });
+    if (this.#interacted) this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+  }
+
+  /** Runs an action of the customer's: its buttons wait meanwhile, and a failure says what happened. */
+  async run(work: (signal: AbortSignal) => Promise<unknown>, retry?: () => void) {
+    this.busy = true;
+    this.host.requestUpdate();
+    try {
+      await work(this.signal);
+    } catch (err) {
+      this.fail(err, retry);
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** (Re)starts with the element's key and API: the session, then the services (or a manage link, or a reload's step). */
+  async start() {
+    const h = this.host;
+    const api = this.session.use(h.apiBase || SCRIPT_ORIGIN, h.publishableKey);
+    if (!api) return this.go({ step: 'unavailable' });
+    this.go({ step: 'loading' });
+    const links = new URLSearchParams(globalThis.location?.search ?? '');
+    try {
+      await api.session.get();
+      fire(h, 'bw-ready', { business: api.session.data!.business });
+      const bookingId = links.get('booking');
+      const token = links.get('token');
+      if (bookingId && token) return await this.openManage(bookingId, token);
+      // With a service preselected, its month is asked for beside the service list (one round
+      // trip, not two), and the flow chunk loads meanwhile.
+      if (h.service) {
+        void this.load();
+        const q = this.query(h.service, monthOf(this.today));
+        if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q) };
+      }
+      const { data } = await api.services({ signal: this.signal, onWait: this.wait });
+      this.services = data;
+      this.notice = undefined;
+      const saved = store.get<Saved>(this.#flowKey);
+      if (saved && (await this.load()).restore(this, saved)) return;
+      if (h.service) return await this.openService(h.service);
+      this.restart();
+    } catch (err) {
+      this.fail(err, () => this.start());
+    }
+  }
+
+  /** Loads the steps after the service list once; the first paint does not wait for them. */
+  load(): Promise<Later> {
+    return (this.#laterLoading ??= import('../flow/index.ts').then((m) => {
+      this.later = m;
+      this.host.requestUpdate();
+      return m;
+    }));
+  }
+
+  async openService(id: string | undefined) {
+    (await this.load()).openService(this, id);
+  }
+
+  async openManage(id: string, token?: string) {
+    await (await this.load()).openManage(this, id, token);
+  }
+
+  /** Back to the service list, forgetting the booking in hand. */
+  restart() {
+    this.notice = undefined;
+    if (globalThis.location?.search.includes('token=')) history.replaceState(history.state, '', location.pathname + location.hash);
+    this.go({ step: 'services', mine: [] });
+    void this.load().then((l) => l.loadMine(this));
+  }
+
+  // ---------------------------------------------------------------- helpers the steps share
+
+  /** A service's free-times query for a month, from today on, in the customer's zone; none for a month wholly past. */
+  query(serviceId: string, month: string): MonthQuery | undefined {
+    const today = this.today;
+    const from = firstOfMonth(month) < today ? today : firstOfMonth(month);
+    const to = lastOfMonth(month);
+    return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: this.host.staff || undefined };
+  }
+
+  wait = (seconds: number) => {
+    this.notice = { text: this.msg.rateLimited(seconds) };
+    this.host.requestUpdate();
+  };
+
+  manageKey(id: string) {
+    return keys.manage(this.api!.session.apiBase, id);
+  }
+
+  /** Milliseconds the hold in hand has left, on the server's clock. */
+  holdLeft() {
+    const s = this.#state;
+    return s.step === 'details' ? Date.parse(s.hold.expires_at) - this.api!.session.serverNow() : 0;
+  }
+
+  /** Re-renders the hold's countdown every second while the details step is shown; at zero, says so. */
+  tick() {
+    clock.clearTimeout(this.#ticker);
+    if (this.#state.step !== 'details' || !this.host.isConnected) return;
+    if (this.holdLeft() <= 0) {
+      this.notice = { text: this.msg.holdExpired, bad: true, action: { label: this.msg.pickAgain, run: () => this.later?.backToTimes(this) } };
+      this.announce = this.msg.holdExpired;
+      this.host.requestUpdate();
+      return;
+    }
+    this.host.requestUpdate();
+    this.#ticker = clock.setTimeout(() => this.tick(), 1000);
+  }
+
+  /** Errors become a calm message with a way on; a dead key becomes the fallback. */
+  fail(err: unknown, retry?: () => void) {
+    if ((err as Error)?.name === 'AbortError' || (this.signal.aborted && !(err instanceof WidgetApiError))) return;
+    const e = err instanceof WidgetApiError ? err : new WidgetApiError('internal', String(err));
+    const m = this.msg;
+    const s = this.#state;
+    fire(this.host, 'bw-error', { code: e.code, message: e.message });
+    if (this.api?.session.fatal) return this.go({ step: 'unavailable' });
+    if (e.code === 'slot_taken' && (s.step === 'details' || s.step === 'time')) {
+      this.notice = { text: m.slotTaken, bad: true };
+      this.announce = m.slotTaken;
+      this.go({ step: 'time', service: s.service, date: s.date, moving: s.step === 'time' ? s.moving : undefined });
+      void this.month.run();
+      return;
+    }
+    if (e.code === 'invalid_request' && e.fields.length) {
+      this.errors = Object.fromEntries(e.fields.map((f) => [f.property.replace(/^customer\./, ''), f.messages[0] ?? '']));
+      this.notice = { text: m.fixErrors, bad: true };
+      this.host.requestUpdate();
+      return;
+    }
+    const text = e.code === 'network' ? m.offline : e.code === 'not_found' ? m.notFound : m.somethingWrong;
+    this.notice = { text, bad: true, ...(retry ? { action: { label: m.retry, run: retry } } : {}) };
+    this.announce = text;
+    this.host.requestUpdate();
+    if (s.step === 'loading') this.go(e.code === 'network' && !this.services ? { step: 'unavailable' } : { step: 'services', mine: [] });
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  get #flowKey() {
+    return this.api ? keys.flow(this.api.session.apiBase, this.host.publishableKey, this.host.id) : '';
+  }
+
+  /** Keeps the flow for a reload: the step, its service, month, date and hold, and what was typed. */
+  save() {
+    const key = this.#flowKey;
+    const s = this.#state;
+    if (!key || s.step === 'loading' || s.step === 'unavailable') return;
+    if (!('service' in s) || ('moving' in s && s.moving)) return store.remove(key);
+    const saved: Saved = {
+      step: s.step, serviceId: s.service.id, month: s.step === 'date' ? s.month : undefined, date: s.date,
+      hold: s.step === 'details' ? s.hold : undefined, values: this.values,
+    };
+    store.set(key, saved);
+  }
+}

@@ -1,0 +1,202 @@
+import type { Flow, Saved, Values } from '../controllers/flow.ts';
+import { monthOf } from '../dates.ts';
+import { fire } from '../events.ts';
+import type { Held, StateOf } from '../steps/list.ts';
+import { when } from '../steps/parts.ts';
+import { store } from '../storage.ts';
+import * as api from './api.ts';
+import { validateCustomer } from './validate.ts';
+
+// The flow's named transitions after the service list, loaded on demand with the steps that call
+// them. Each reads the state it starts from and hands the next one to `f.go`; nothing else writes it.
+
+type F = Flow;
+
+/** crypto.randomUUID needs a secure context; a plain-http merchant page still gets a v4 UUID. */
+const uuid = (): string =>
+  crypto.randomUUID?.() ??
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16));
+
+/** A service's calendar, at this month (or the next, when this one has no time left). */
+export function openService(f: F, id: string | undefined, moving?: Held) {
+  const service = f.services?.find((x) => x.id === id);
+  if (!service) return f.restart();
+  f.go({ step: 'date', service, month: monthOf(f.today), onward: true, moving });
+}
+
+/** Another month of the calendar; a month wholly past (the zone moved on) gives way to this one. */
+export function setMonth(f: F, month: string, onward = false) {
+  const s = f.state;
+  if (s.step !== 'date' && s.step !== 'time') return;
+  const shown = f.query(s.service.id, month) ? month : monthOf(f.today);
+  f.go({ step: 'date', service: s.service, month: shown, onward, moving: s.moving });
+}
+
+export function pickDate(f: F, s: StateOf<'date'>, date: string) {
+  f.go({ step: 'time', service: s.service, date, moving: s.moving });
+}
+
+/** Back from the times to the calendar, at the month of the day that was open. */
+export function backToDates(f: F, s: StateOf<'time'>) {
+  f.go({ step: 'date', service: s.service, month: monthOf(s.date), date: s.date, moving: s.moving });
+}
+
+export function setZone(f: F, zone: string) {
+  const s = f.state;
+  if (s.step !== 'date' && s.step !== 'time') return;
+  f.zone = zone;
+  setMonth(f, s.step === 'date' ? s.month : monthOf(s.date), true);
+}
+
+export function pickTime(f: F, s: StateOf<'time'>, start: string) {
+  if (s.moving) return move(f, s.moving, start);
+  return f.run(async (signal) => {
+    const { hold } = await api.hold(f.api!, { service_id: s.service.id, start, staff_id: f.host.staff || undefined }, { signal, onWait: f.wait });
+    f.idempotencyKey = undefined;
+    f.notice = undefined;
+    f.go({ step: 'details', service: s.service, date: s.date, hold });
+    // How long the hold lasts is the server's to say: its expires_at, not a number written here.
+    f.announce = f.msg.holdPlaced(when(f, start), Math.max(1, Math.round(f.holdLeft() / 60_000)));
+    fire(f.host, 'bw-hold', { hold });
+  });
+}
+
+/** Going back from the details releases the hold, so the time is free for others again. */
+export function backToTimes(f: F) {
+  const s = f.state;
+  if (s.step !== 'details') return;
+  if (f.holdLeft() > 0) api.release(f.api!, s.hold.id).catch(() => {});
+  f.notice = undefined;
+  f.go({ step: 'time', service: s.service, date: s.date });
+  void f.month.run();
+}
+
+export function setValue(f: F, field: keyof Values, value: string) {
+  f.values = { ...f.values, [field]: value };
+  f.idempotencyKey = undefined;
+  if (f.errors[field] !== undefined) f.errors = { ...f.errors, ...validateCustomer(f.values, f.msg, [field]) };
+  f.save();
+  f.host.requestUpdate();
+}
+
+export async function submit(f: F) {
+  const s = f.state;
+  if (f.busy || s.step !== 'details') return;
+  const m = f.msg;
+  const errors = validateCustomer(f.values, m);
+  f.errors = errors;
+  if (Object.values(errors).some(Boolean)) {
+    f.notice = { text: m.fixErrors, bad: true };
+    f.announce = m.fixErrors;
+    f.host.requestUpdate();
+    await f.host.updateComplete;
+    f.host.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    return;
+  }
+  const v = f.values;
+  const locale = emailLocale(f.lang);
+  const request = {
+    service_id: s.service.id, start: s.hold.start, staff_id: s.hold.staff_id, hold_id: s.hold.id, timezone: f.zone,
+    customer: { name: v.name.trim(), email: v.email.trim(), ...(v.phone.trim() ? { phone: v.phone.trim() } : {}) },
+    ...(v.notes.trim() ? { notes: v.notes.trim() } : {}),
+    // The emails about this booking speak the customer's language (and, from `timezone`, time).
+    ...(locale ? { locale } : {}),
+  };
+  if (!fire(f.host, 'bw-before-book', { request }, true)) return;
+  // One key per attempt, kept across the client's retries and a second click on the same request.
+  const key = (f.idempotencyKey ??= uuid());
+  await f.run(async () => {
+    const created = await api.book(f.api!, request, key, { onWait: f.wait });
+    f.idempotencyKey = undefined;
+    store.set(f.manageKey(created.booking.id), created.manage_token);
+    f.notice = undefined;
+    f.announce = m.bookedAnnounce(when(f, created.booking.start));
+    f.go({ step: 'done', booking: created.booking, token: created.manage_token });
+    fire(f.host, 'bw-booked', { booking: created.booking });
+  });
+}
+
+/** The guest's upcoming bookings, for the service step; quietly nothing when there are none. */
+export async function loadMine(f: F) {
+  if (!store.get(f.api!.guestKey)) return;
+  try {
+    const { data } = await api.guestBookings(f.api!, { signal: f.signal });
+    const now = f.api!.session.serverNow();
+    const mine = data.filter((b) => b.status === 'confirmed' && Date.parse(b.end) > now);
+    if (f.state.step === 'services') f.go({ step: 'services', mine });
+  } catch {
+    /* the list is a convenience: without it, the services still show */
+  }
+}
+
+export async function openManage(f: F, id: string, token?: string) {
+  token ??= store.get<string>(f.manageKey(id));
+  if (!token) return;
+  f.go({ step: 'loading' });
+  try {
+    const { booking } = await api.booking(f.api!, id, token, { signal: f.signal });
+    f.go({ step: 'manage', booking, token });
+  } catch (err) {
+    f.fail(err, () => openManage(f, id, token));
+  }
+}
+
+export const manageBooking = (f: F, { booking, token }: Held) => f.go({ step: 'manage', booking, token });
+
+/** Asks once before cancelling (`true`), or takes the question back. */
+export const askCancel = (f: F, s: StateOf<'manage'>, confirming: boolean) => f.go({ ...s, confirming });
+
+export function cancelBooking(f: F, s: StateOf<'manage'>) {
+  const token = s.token;
+  if (!token) return;
+  return f.run(async () => {
+    const { booking } = await api.cancel(f.api!, s.booking.id, token);
+    f.announce = f.msg.cancelled;
+    f.go({ step: 'manage', booking, token });
+    fire(f.host, 'bw-cancelled', { booking });
+  });
+}
+
+export function startReschedule(f: F, s: StateOf<'manage'>) {
+  return f.run(async () => {
+    f.services ??= (await f.api!.services()).data;
+    openService(f, s.booking.service_id, { booking: s.booking, token: s.token });
+  });
+}
+
+function move(f: F, moving: Held, start: string) {
+  return f.run(async () => {
+    const { booking } = await api.reschedule(f.api!, moving.booking.id, moving.token!, start, { onWait: f.wait });
+    f.notice = { text: f.msg.rescheduled };
+    f.announce = f.msg.rescheduled;
+    f.go({ step: 'manage', booking, token: moving.token });
+    fire(f.host, 'bw-rescheduled', { booking });
+  });
+}
+
+/** After a reload: the same step with its data, and the same hold while it lasts. */
+export function restore(f: F, saved: Saved): boolean {
+  const service = f.services?.find((s) => s.id === saved.serviceId);
+  if (!service) return false;
+  f.values = { ...f.values, ...saved.values };
+  const { date, hold } = saved;
+  if (saved.step === 'details' && date && hold && Date.parse(hold.expires_at) > f.api!.session.serverNow()) f.go({ step: 'details', service, date, hold });
+  else if ((saved.step === 'time' || saved.step === 'details') && date) f.go({ step: 'time', service, date });
+  else f.go({ step: 'date', service, month: saved.month ?? monthOf(date ?? f.today), date });
+  return true;
+}
+
+/** The page's language as a well-formed tag the API accepts, or nothing (a merchant's typo must not block a booking). */
+function emailLocale(lang: string): string | undefined {
+  try {
+    const tag = Intl.getCanonicalLocales(lang)[0];
+    return tag && tag.length <= 35 ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function setClock(f: F, h12: boolean) {
+  f.h12 = h12;
+  f.host.requestUpdate();
+}

@@ -1,0 +1,45 @@
+import { html, nothing } from 'lit';
+import type { Flow, Values } from '../controllers/flow.ts';
+import * as to from '../flow/transitions.ts';
+import type { StepView } from './list.ts';
+import { back, heading, notice, when } from './parts.ts';
+import { serviceLine } from './summary.ts';
+
+function field(f: Flow, name: keyof Values, label: string, type: string, autocomplete: string) {
+  const error = f.errors[name];
+  const id = `bw-${name}`;
+  const input = (e: Event) => to.setValue(f, name, (e.target as HTMLInputElement).value);
+  return html`<label part="label" for=${id}>${label}
+    ${name === 'notes'
+      ? html`<textarea id=${id} part="input" maxlength="2000" .value=${f.values[name]} @input=${input} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-err` : nothing}></textarea>`
+      : html`<input id=${id} part="input" type=${type} autocomplete=${autocomplete} .value=${f.values[name]} @input=${input}
+          @blur=${() => f.state.step === 'details' && to.setValue(f, name, f.values[name])} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-err` : nothing}
+          ?required=${name === 'name' || name === 'email'} />`}
+    ${error ? html`<span id="${id}-err" class="error" part="field-error">${error}</span>` : nothing}
+  </label>`;
+}
+
+/** The hold's time left, m:ss. */
+function countdown(f: Flow) {
+  const left = Math.max(0, f.holdLeft());
+  return `${Math.floor(left / 60_000)}:${String(Math.floor((left % 60_000) / 1000)).padStart(2, '0')}`;
+}
+
+/** The held time and its countdown, and the customer's details. */
+export const details: StepView<'details'> = (f, s) => {
+  const m = f.msg;
+  return html`${heading(m.yourDetails)}${serviceLine(f, s.service)}
+    <p part="summary"><strong>${when(f, s.hold.start)}</strong></p>
+    <p class="muted" part="hold">${m.heldFor(countdown(f))}</p>
+    ${notice(f)}
+    <form novalidate @submit=${(e: Event) => { e.preventDefault(); void to.submit(f); }}>
+      ${field(f, 'name', m.name, 'text', 'name')}
+      ${field(f, 'email', m.email, 'email', 'email')}
+      ${field(f, 'phone', m.phone, 'tel', 'tel')}
+      ${field(f, 'notes', m.notes, 'text', 'off')}
+      <div class="row spread">
+        ${back(f, () => to.backToTimes(f))}
+        <button type="submit" part="button primary" class="primary" ?disabled=${f.busy} aria-busy=${f.busy ? 'true' : 'false'}>${f.busy ? m.booking : m.book}</button>
+      </div>
+    </form>`;
+};
