@@ -20,6 +20,7 @@ import pg from 'pg';
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const pgUrl = () => process.env.TEST_DATABASE_URL || DEFAULT_PG_URL;
+const source = () => (process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'the default; TEST_DATABASE_URL overrides it');
 /** The URL without its password, for printing. */
 export const redact = (url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
@@ -147,9 +148,9 @@ export async function withPostgres(command, args) {
   let embedded;
   const env = { ...process.env };
   if (probe.ok) {
-    say(`using the PostgreSQL server at ${redact(url)} (TEST_DATABASE_URL)`);
+    say(`using the PostgreSQL server at ${redact(url)} (${source()})`);
   } else if (probe.answered) {
-    console.error(`[postgres] the server at ${redact(url)} (TEST_DATABASE_URL) answers but refuses: ${probe.reason}`);
+    console.error(`[postgres] the server at ${redact(url)} (${source()}) answers but refuses: ${probe.reason}`);
     return 1;
   } else {
     say(`nothing answers at ${redact(url)} (${probe.reason}); starting an embedded PostgreSQL for this run`);

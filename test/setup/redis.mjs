@@ -35,7 +35,7 @@ export async function redisSkip(url = redisUrl()) {
   const probe = await probeRedis(url);
   if (probe.ok) return false;
   const reason = `no Redis at ${redact(url)} (${probe.reason}); start Redis or set TEST_REDIS_URL to run the Redis-only tests (in CI they fail instead)`;
-  console.log(`# skipping Redis-only tests: ${reason}`);
+  console.log(`skipping Redis-only tests: ${reason}`);
   return reason;
 }
 
