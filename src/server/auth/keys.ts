@@ -2,6 +2,7 @@ import type { ApiKey } from '../../contract/index.ts';
 import type { Tx } from '../store/db.ts';
 import type { ApiKeyRow, Mode } from '../store/schema.ts';
 import { hashToken, newId, randomToken } from './tokens.ts';
+import { iso, isoOrNull } from '../time.ts';
 
 export type KeyType = 'publishable' | 'secret';
 
@@ -54,7 +55,7 @@ export function keyOut(row: ApiKeyRow): ApiKey {
     last4: row.last4,
     allowed_origins: allowedOrigins(row),
     status: row.status,
-    created_at: new Date(row.created_at).toISOString(),
-    last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+    created_at: iso(row.created_at),
+    last_used_at: isoOrNull(row.last_used_at),
   };
 }

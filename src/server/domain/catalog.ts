@@ -4,9 +4,9 @@ import type { Tx } from '../store/db.ts';
 import type { ServiceRow, StaffRow } from '../store/schema.ts';
 import type { ServiceRules, StaffHours, Weekly } from '../scheduling/index.ts';
 import { notFound } from '../http/errors.ts';
+import { iso } from '../time.ts';
 
 export type Scope = Pick<Principal, 'businessId' | 'mode'>;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A live (not deleted) service of this business and mode; inactive ones only when asked. */
 export async function getService(db: Tx, scope: Scope, id: string, opts: { activeOnly?: boolean } = {}): Promise<ServiceRow> {

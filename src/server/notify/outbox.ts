@@ -4,6 +4,7 @@ import { newId } from '../auth/tokens.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow, OutboxRow } from '../store/schema.ts';
 import { bookingOut } from '../domain/bookings.ts';
+import { iso } from '../time.ts';
 
 /** What an email message carries: which mail, and the manage link when the change knew its token. */
 export type EmailKind =
@@ -51,7 +52,7 @@ export async function recordBookingEvent(
   // The webhook body is fixed now, byte for byte, so every retry signs and sends the same thing.
   const hooks = await tx.selectFrom('webhooks').selectAll()
     .where('business_id', '=', row.business_id).where('mode', '=', row.mode).where('active', '=', 1).where('deleted_at', 'is', null).execute();
-  const body = JSON.stringify({ id: eventId, type, created_at: new Date(now).toISOString(), data: { booking } });
+  const body = JSON.stringify({ id: eventId, type, created_at: iso(now), data: { booking } });
   for (const hook of hooks) {
     if ((JSON.parse(hook.events) as string[]).includes(type)) add({ channel: 'webhook', webhook_id: hook.id, kind: type, payload: body });
   }

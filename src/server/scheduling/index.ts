@@ -13,4 +13,4 @@ export type {
 } from './types.ts';
 export { availability, blockedRange, dayStart, freeStaffAt } from './engine.ts';
 export { canonicalZone, localDate } from './zones.ts';
-export { isoInstant } from './wallclock.ts';
+export { addDays, isoInstant } from './wallclock.ts';
