@@ -4,7 +4,7 @@ import { mailDirFor, startServer, storeFromConfig } from '../server/index.ts';
 import { configFromEnv } from '../server/config.ts';
 import { describeUrl } from '../server/store/db.ts';
 import { BusinessPatch } from '../contract/index.ts';
-import { businessOut } from '../server/routes/business.ts';
+import { businessOut } from '../server/domain/business.ts';
 import { createBusiness } from '../server/setup.ts';
 import { defaultStatic } from '../server/index.ts';
 import { seedDemo, type DemoKeys } from './demo.ts';

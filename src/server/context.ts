@@ -6,9 +6,11 @@ import type { Mode } from './store/schema.ts';
 import type { SessionSigner } from './auth/sessions.ts';
 import type { RateLimits } from './auth/ratelimit.ts';
 
-export type Principal =
-  | { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
-  | { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string };
+export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
+export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
+/** A publishable key from an allowed origin: what `POST /session` exchanges for a session token. */
+export interface PublishablePrincipal { kind: 'publishable'; keyId: string; businessId: string; mode: Mode; origin: string | null }
+export type Principal = SecretPrincipal | SessionPrincipal | PublishablePrincipal;
 
 export interface Deps {
   store: Store;

@@ -1,4 +1,4 @@
-// Every route of the contract's route table (the one the OpenAPI document is generated from),
+// Every route of the server's route table (the one the router and the OpenAPI document are built from),
 // swept with generated requests: path ids (real ones and junk), queries and bodies derived from
 // the route's schemas (valid and broken), and credentials right and wrong. Every answer is the
 // route's documented success, which its schema accepts, or a 4xx envelope with a code the route
@@ -9,8 +9,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type * as z from 'zod/mini';
-import { AdminService, ERROR_STATUS, ErrorBody, list } from '../../src/contract/index.ts';
-import { ROUTES, type Route } from '../../src/server/http/openapi.ts';
+import { API_BASE_PATH, ERROR_STATUS, ErrorBody } from '../../src/contract/index.ts';
+import { ROUTE_TABLE } from '../../src/server/routes/index.ts';
+import type { Route } from '../../src/server/http/route.ts';
 import { SHOP, T0, booking, idemKey, ok, shop, type Res, type Shop } from './helpers.ts';
 import { invalid, valid, type Pools } from './arbitrary.ts';
 
@@ -77,12 +78,11 @@ function pools(s: Shop): Pools {
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 const query = (q: unknown) => (q && typeof q === 'object' ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, text(v)])).toString() : text(q));
 
-function holds(r: Res, route: Route, what: string, secret: boolean) {
+function holds(r: Res, route: Route, what: string) {
   assert.ok(r.status < 500, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
   if (r.status < 300) {
     assert.equal(r.status, route.ok[0], `${what}: success ${r.status}, documented ${route.ok[0]}`);
-    // GET /services answers a secret key with the merchant's view of every service (README, API tour).
-    const schema = (secret && route.path === '/services' && route.method === 'get' ? list(AdminService) : route.ok[1]) as z.ZodMiniType | null;
+    const schema = route.ok[1] as z.ZodMiniType | null;
     if (schema) assert.ok(schema.safeParse(r.body).success, `${what}: answer does not match its schema: ${JSON.stringify(r.body).slice(0, 300)}`);
     return;
   }
@@ -109,10 +109,12 @@ describe('generated requests against every route of the contract', () => {
     const { ids, tokens } = await world(s);
     const p = pools(s);
     const seen = new Map<string, number>();
-    for (const route of ROUTES) {
+    for (const route of ROUTE_TABLE) {
       const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const name = `${route.method.toUpperCase()} ${route.path}`;
-      const real = (param: string) => ids[name]?.[param] ?? ids[route.path]?.[param] ?? ['x'];
+      const rel = route.path.startsWith(`${API_BASE_PATH}/`) ? route.path.slice(API_BASE_PATH.length) : route.path;
+      const name = `${route.method.toUpperCase()} ${rel}`;
+      const real = (param: string) => ids[name]?.[param] ?? ids[rel]?.[param] ?? ['x'];
+      const manage = route.credentials.includes('manage');
       const id = (param: string) => fc.oneof({ arbitrary: fc.constantFrom(...real(param)), weight: 3 }, { arbitrary: fc.string({ maxLength: 80 }), weight: 1 });
       const manageToken = tokens[name] ?? 'mt_none';
       const arb = fc.record({
@@ -127,10 +129,11 @@ describe('generated requests against every route of the contract', () => {
         let path = route.path;
         params.forEach((name, i) => (path = path.replace(`{${name}}`, encodeURIComponent(g.path[i]!))));
         // Manage routes: the token is the credential, right or guessed, beside whatever else was generated.
-        const q = route.auth === 'manage' ? { ...(g.query && typeof g.query === 'object' ? g.query : {}), token: g.token } : g.query;
+        const q = manage ? { ...(g.query && typeof g.query === 'object' ? g.query : {}), token: g.token } : g.query;
         const qs = q !== undefined ? query(q) : '';
-        const right = { session: { auth: s.session, origin: SHOP }, secret: { auth: s.sk }, publishable: { auth: s.pk, origin: SHOP }, manage: {}, none: {} }[route.auth];
-        const wrong = route.auth === 'secret' ? { auth: s.session, origin: SHOP } : { auth: s.sk };
+        const right = { session: { auth: s.session, origin: SHOP }, secret: { auth: s.sk }, publishable: { auth: s.pk, origin: SHOP }, manage: {}, none: {} }[route.credentials[0]!];
+        // A credential the route does not take.
+        const wrong = !route.credentials.includes('secret') ? { auth: s.sk } : !route.credentials.includes('session') ? { auth: s.session, origin: SHOP } : { auth: s.pk, origin: SHOP };
         const auth = g.cred === 'right' ? right : g.cred === 'wrong' ? wrong : {};
         const what = `${route.method.toUpperCase()} ${route.path} ${path}${qs ? `?${qs.slice(0, 120)}` : ''} ${JSON.stringify(g.body)?.slice(0, 160) ?? ''} (${g.cred})`;
         const r = await withinBound(s.h.req(route.method.toUpperCase(), `${path}${qs ? `?${qs}` : ''}`, {
@@ -138,11 +141,11 @@ describe('generated requests against every route of the contract', () => {
         }), what);
         const key = `${route.method.toUpperCase()} ${route.path} ${r.status}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
-        holds(r, route, what, auth === wrong && route.auth !== 'secret');
+        holds(r, route, what);
       }), { numRuns: RUNS, includeErrorInReport: true });
     }
     const statuses = [...seen].sort().map(([k, n]) => `${k} ×${n}`);
-    console.log(`sweep of ${ROUTES.length} routes × ${RUNS}: ${statuses.join(', ')}`);
+    console.log(`sweep of ${ROUTE_TABLE.length} routes × ${RUNS}: ${statuses.join(', ')}`);
 
     // The database still keeps its promises.
     const db = s.h.store.db;

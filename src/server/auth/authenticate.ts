@@ -1,12 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv, Deps, Principal } from '../context.ts';
+import type { AppEnv, Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { Bucket } from './ratelimit.ts';
-import { findKeyByToken, parseKeyShape } from './keys.ts';
+import { allowedOrigins, findKeyByToken, parseKeyShape } from './keys.ts';
+import { originAllowedByList } from './origins.ts';
 import { SessionExpired } from './sessions.ts';
 
-export type CredentialKind = Principal['kind'];
+/** The credentials `requireAuth` checks; publishable keys have their own gate (`requirePublishable`). */
+export type CredentialKind = 'secret' | 'session';
 
 export function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
@@ -24,6 +26,14 @@ export async function limit(c: Context<AppEnv>, deps: Deps, hits: { bucket: Buck
 
 export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: clientIp(c, deps.config.trustProxy) });
 
+/** Routes without a credential of their own (health, manage links): limited per client IP. */
+export function perIp(deps: Deps, bucket: Bucket): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await limit(c, deps, [ipBucket(c, deps, bucket)]);
+    await next();
+  };
+}
+
 /**
  * Authenticates a secret key or a session token, whichever the route accepts, then applies
  * that credential's rate limits. A request that fails authentication is counted against its
@@ -31,7 +41,7 @@ export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ b
  */
 export function requireAuth(deps: Deps, kinds: CredentialKind[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    let principal: Principal;
+    let principal: SecretPrincipal | SessionPrincipal;
     try {
       principal = await authenticate(c, deps, kinds);
     } catch (err) {
@@ -55,7 +65,42 @@ export async function touchKey(deps: Deps, keyId: string): Promise<void> {
   await deps.store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
 }
 
-async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKind[]): Promise<Principal> {
+/**
+ * A publishable key, from an origin on its list: the credential of `POST /session`. Counted per
+ * client IP before the key is even looked at, so guessing keys is limited too.
+ */
+export function requirePublishable(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await limit(c, deps, [ipBucket(c, deps, 'session')]);
+    const token = bearer(c);
+    const origin = c.req.header('origin');
+    const shape = token ? parseKeyShape(token) : null;
+    if (!token || !shape) throw new ApiError('unauthorized', 'Send Authorization: Bearer <publishable key>');
+    if (shape.type === 'secret') {
+      if (origin !== undefined) {
+        c.set('corsOrigin', '');
+        throw new ApiError('secret_key_in_browser', 'Secret keys must never be used from a browser; use a publishable key');
+      }
+      throw new ApiError('forbidden', 'Sessions are created with a publishable key');
+    }
+    const key = await findKeyByToken(deps.store.db, token);
+    if (!key) throw new ApiError('unauthorized', 'Unknown publishable key');
+    if (!originAllowedByList(allowedOrigins(key), origin)) {
+      // An empty list allows any origin, but a request from no page at all must name none.
+      if (!(allowedOrigins(key).length === 0 && origin === undefined)) {
+        c.set('corsOrigin', '');
+        throw new ApiError('origin_not_allowed', `Origin ${origin ?? '(none)'} is not allowed for this key`);
+      }
+    }
+    if (origin !== undefined) c.set('corsOrigin', origin);
+    if (key.status === 'revoked') throw new ApiError('key_revoked', 'This publishable key has been revoked');
+    await touchKey(deps, key.id);
+    c.set('principal', { kind: 'publishable', keyId: key.id, businessId: key.business_id, mode: key.mode, origin: origin ?? null });
+    await next();
+  };
+}
+
+async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKind[]): Promise<SecretPrincipal | SessionPrincipal> {
   const token = bearer(c);
   if (!token) throw new ApiError('unauthorized', 'Missing credential: send Authorization: Bearer <key or session token>');
   const origin = c.req.header('origin');

@@ -1,8 +1,16 @@
-import type { Booking } from '../../contract/index.ts';
+import type { Booking, BookingCreated, BookingRequest } from '../../contract/index.ts';
+import { H } from '../../contract/index.ts';
+import type { Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
+import { hashToken, newId, randomToken } from '../auth/tokens.ts';
+import { dayStart } from '../scheduling/index.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow } from '../store/schema.ts';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso, nextDate } from '../time.ts';
+import { recordBookingEvent } from '../notify/outbox.ts';
+import { getBusiness } from './business.ts';
+import { guestFor } from './guests.ts';
+import type { StoredResponse } from './idempotency.ts';
+import { claimSlot } from './slots.ts';
 
 export function bookingOut(b: BookingRow): Booking {
   const out: Booking = {
@@ -17,6 +25,52 @@ export function bookingOut(b: BookingRow): Booking {
   return out;
 }
 
-export async function getBusiness(db: Tx, id: string) {
-  return db.selectFrom('businesses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+/** A booking request as the route read it: the zone canonical, the start in milliseconds. */
+export type NewBooking = Omit<BookingRequest, 'start'> & { startMs: number };
+
+/** Claims the slot and inserts the booking, with its notifications; runs inside one write transaction. */
+export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, guestToken: string | undefined, b: NewBooking): Promise<StoredResponse> {
+  const now = deps.now();
+  const guest = await guestFor(tx, p, guestToken, now);
+  // The guest's own hold must not stand in the way of the guest's booking, and keeps its staff member.
+  const hold = b.hold_id
+    ? await tx.selectFrom('holds').selectAll().where('id', '=', b.hold_id).where('guest_id', '=', guest.id).where('expires_ms', '>', now).executeTakeFirst()
+    : undefined;
+  const { service, staffId, range } = await claimSlot(tx, p, {
+    serviceId: b.service_id, start: b.startMs, now, activeOnly: true, staffId: b.staff_id,
+    heldBy: hold && hold.service_id === b.service_id && hold.start_ms === b.startMs ? hold.staff_id : undefined,
+    exclude: { guestId: guest.id },
+  });
+  const manageToken = `mt_${randomToken(24)}`;
+  const row: BookingRow = {
+    id: newId('bk'), business_id: p.businessId, mode: p.mode, service_id: service.id, staff_id: staffId, guest_id: guest.id,
+    status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
+    timezone: b.timezone, customer_name: b.customer.name, customer_email: b.customer.email, customer_phone: b.customer.phone ?? null,
+    notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null, locale: b.locale ?? null,
+  };
+  await tx.insertInto('bookings').values(row).execute();
+  await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row, manageToken);
+  // Booking releases the guest's hold: it has done its job.
+  await tx.deleteFrom('holds').where('guest_id', '=', guest.id).execute();
+  const body: BookingCreated = { booking: bookingOut(row), manage_token: manageToken };
+  return { status: 201, body, headers: { [H.guestToken]: guest.token } };
+}
+
+/** A guest's bookings: upcoming first, soonest first; then the rest, most recent first. */
+export async function guestBookings(db: Tx, guestId: string, now: number): Promise<BookingRow[]> {
+  const rows = await db.selectFrom('bookings').selectAll().where('guest_id', '=', guestId).limit(200).execute();
+  const upcoming = (b: BookingRow) => b.status === 'confirmed' && b.end_ms > now;
+  return rows.sort((a, b) => (upcoming(a) === upcoming(b) ? (upcoming(a) ? a.start_ms - b.start_ms : b.start_ms - a.start_ms) : upcoming(a) ? -1 : 1));
+}
+
+export interface BookingFilter { from?: string | undefined; to?: string | undefined; status?: Booking['status'] | undefined }
+
+/** The business's bookings by start; `from` and `to` are the business's calendar dates, both included. */
+export async function businessBookings(db: Tx, p: SecretPrincipal, f: BookingFilter): Promise<BookingRow[]> {
+  const zone = (await getBusiness(db, p.businessId)).timezone;
+  let sel = db.selectFrom('bookings').selectAll().where('business_id', '=', p.businessId).where('mode', '=', p.mode);
+  if (f.from) sel = sel.where('start_ms', '>=', dayStart(f.from, zone));
+  if (f.to) sel = sel.where('start_ms', '<', dayStart(nextDate(f.to), zone));
+  if (f.status) sel = sel.where('status', '=', f.status);
+  return sel.orderBy('start_ms').limit(5000).execute();
 }

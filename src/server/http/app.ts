@@ -7,19 +7,10 @@ import { knownOrigins } from '../auth/origins.ts';
 import { ipBucket, limit } from '../auth/authenticate.ts';
 import { randomToken } from '../auth/tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
 import { staticRoutes, type StaticOptions } from './static.ts';
 import { mailboxRoutes } from './mailbox.ts';
-import { sessionRoutes } from '../routes/session.ts';
-import { serviceRoutes } from '../routes/services.ts';
-import { staffRoutes } from '../routes/staff.ts';
-import { availabilityRoutes } from '../routes/availability.ts';
-import { holdRoutes } from '../routes/holds.ts';
-import { bookingRoutes } from '../routes/bookings.ts';
-import { manageRoutes } from '../routes/manage.ts';
-import { apiKeyRoutes } from '../routes/api-keys.ts';
-import { businessRoutes } from '../routes/business.ts';
-import { webhookRoutes } from '../routes/webhooks.ts';
+import { mountRoutes } from './mount.ts';
+import { ROUTE_TABLE } from '../routes/index.ts';
 
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken].join(', ');
 
@@ -79,37 +70,7 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
     onError: () => { throw new ApiError('payload_too_large', 'Request body is larger than 64 KiB'); },
   }));
 
-  app.get('/health', async (c) => {
-    await limit(c, deps, [ipBucket(c, deps, 'public')]);
-    return c.json({ status: 'ok' });
-  });
-  // Readiness, for load balancers: 200 only while the database answers and the process is not
-  // shutting down. Liveness (/health) stays 200 in both cases, so nothing restarts a draining process.
-  app.get('/ready', async (c) => {
-    await limit(c, deps, [ipBucket(c, deps, 'public')]);
-    if (deps.lifecycle.draining) return c.json({ status: 'draining' }, 503);
-    try {
-      await Promise.race([
-        deps.store.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('database ping timed out')), 2000).unref()),
-      ]);
-    } catch (err) {
-      deps.log.error('readiness check failed', { request_id: c.get('requestId'), error: (err as Error).message });
-      return c.json({ status: 'unavailable' }, 503);
-    }
-    return c.json({ status: 'ready' });
-  });
-  const doc = openApiDocument();
-  app.get(`${API_BASE_PATH}/openapi.json`, async (c) => {
-    await limit(c, deps, [ipBucket(c, deps, 'public')]);
-    return c.json(doc);
-  });
-
-  const api = new Hono<AppEnv>();
-  for (const routes of [sessionRoutes, serviceRoutes, staffRoutes, availabilityRoutes, holdRoutes, bookingRoutes, manageRoutes, apiKeyRoutes, businessRoutes, webhookRoutes]) {
-    routes(api, deps);
-  }
-  app.route(API_BASE_PATH, api);
+  mountRoutes(app, ROUTE_TABLE, deps);
   if (opts.mailbox) mailboxRoutes(app, opts.mailbox);
   if (opts.static) staticRoutes(app, opts.static);
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import { issuesToFields } from '../../contract/index.ts';
 import { ApiError } from './errors.ts';
-import { canonicalZone } from '../scheduling/index.ts';
+import type { Route } from './route.ts';
 
 function check<T extends z.ZodMiniType>(schema: T, value: unknown, prefix = ''): z.infer<T> {
   const result = schema.safeParse(value);
@@ -38,15 +38,21 @@ export function readQuery<T extends z.ZodMiniType>(c: Context, schema: T): z.inf
   return check(schema, single);
 }
 
-/** A zone that exists, in canonical form; anything else is a 400 naming the field. */
-export function zoneOrThrow(name: string, property = 'timezone'): string {
-  const zone = canonicalZone(name);
-  if (!zone) throw new ApiError('invalid_request', 'Validation failed', [{ property, messages: ['Unknown time zone'] }]);
-  return zone;
+/** Validates the headers the schema names (by their wire spelling); other headers are not read. */
+export function readHeaders<T extends z.ZodMiniObject>(c: Context, schema: T): z.infer<T> {
+  const named: Record<string, string> = {};
+  for (const name of Object.keys(schema.def.shape)) {
+    const value = c.req.header(name);
+    if (value !== undefined) named[name] = value;
+  }
+  return check(schema, named);
 }
 
-export function instantOrThrow(value: string, property: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ApiError('invalid_request', 'Validation failed', [{ property, messages: ['Must be an RFC 3339 date-time'] }]);
-  return ms;
+/** A route's declared input, in the order a client's mistakes were always reported: headers, body, query. */
+export async function readInput(c: Context, r: Route) {
+  const headers = r.headers ? readHeaders(c, r.headers) : undefined;
+  const body = r.body ? await readBody(c, r.body, { emptyOk: r.bodyOptional ?? false }) : undefined;
+  const query = r.query ? readQuery(c, r.query) : undefined;
+  const params = c.req.param() as Record<string, string>;
+  return { headers, body, query, params };
 }

@@ -1,64 +1,34 @@
-import type { Hono } from 'hono';
-import { ApiKeyCreate, ApiKeyPatch } from '../../contract/index.ts';
-import type { AppEnv, Deps } from '../context.ts';
-import { requireAuth } from '../auth/authenticate.ts';
-import { createKey, keyOut } from '../auth/keys.ts';
-import { readBody } from '../http/validate.ts';
-import { invalid, notFound } from '../http/errors.ts';
-import type { Tx } from '../store/db.ts';
-import type { Scope } from '../domain/catalog.ts';
+import { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyPatch, list } from '../../contract/index.ts';
+import { route } from '../http/route.ts';
+import { checked, noted, refuse } from '../http/inputs.ts';
+import { issueKey, keyView, listKeys, revokeKey, updateKey } from '../domain/api-keys.ts';
 
-async function getKey(db: Tx, scope: Scope, id: string) {
-  const row = await db.selectFrom('api_keys').selectAll()
-    .where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
-  if (!row) throw notFound('API key');
-  return row;
-}
+const ORIGINS = 'Publishable keys only: exact scheme://host[:port] values; an empty list allows any origin (for development).';
+const NewKey = checked(ApiKeyCreate, { allowed_origins: ORIGINS }, (b) =>
+  b.type === 'secret' && b.allowed_origins?.length ? refuse('allowed_origins', 'Only publishable keys have allowed origins') : b);
 
-export function apiKeyRoutes(api: Hono<AppEnv>, deps: Deps) {
-  const admin = requireAuth(deps, ['secret']);
-  const { db } = deps.store;
-
-  api.get('/api-keys', admin, async (c) => {
-    const p = c.get('principal');
-    const rows = await db.selectFrom('api_keys').selectAll()
-      .where('business_id', '=', p.businessId).where('mode', '=', p.mode).orderBy('created_at').orderBy('id').execute();
-    return c.json({ data: rows.map(keyOut) });
-  });
-
-  // The full key is in this answer and nowhere else, ever: only its hash is stored.
-  api.post('/api-keys', admin, async (c) => {
-    const p = c.get('principal');
-    const body = await readBody(c, ApiKeyCreate);
-    if (body.type === 'secret' && body.allowed_origins?.length) throw invalid('allowed_origins', 'Only publishable keys have allowed origins');
-    const { row, key } = await createKey(db, {
-      businessId: p.businessId, mode: p.mode, type: body.type, name: body.name,
-      allowedOrigins: body.allowed_origins ?? [], now: deps.now(),
-    });
-    return c.json({ ...keyOut(row), key }, 201);
-  });
-
-  api.get('/api-keys/:id', admin, async (c) => c.json(keyOut(await getKey(db, c.get('principal'), c.req.param('id')))));
-
-  api.patch('/api-keys/:id', admin, async (c) => {
-    const p = c.get('principal');
-    const body = await readBody(c, ApiKeyPatch);
-    const row = await getKey(db, p, c.req.param('id'));
-    if (row.type === 'secret' && body.allowed_origins?.length) throw invalid('allowed_origins', 'Only publishable keys have allowed origins');
-    const set: { name?: string; allowed_origins?: string } = {};
-    if (body.name !== undefined) set.name = body.name;
-    if (body.allowed_origins !== undefined) set.allowed_origins = JSON.stringify(body.allowed_origins);
-    if (Object.keys(set).length) await db.updateTable('api_keys').set(set).where('id', '=', row.id).execute();
-    return c.json(keyOut(await getKey(db, p, row.id)));
-  });
-
-  // Revocation: immediate (every request re-reads the key's status) and idempotent.
-  api.delete('/api-keys/:id', admin, async (c) => {
-    const p = c.get('principal');
-    const row = await getKey(db, p, c.req.param('id'));
-    if (row.status === 'active') {
-      await db.updateTable('api_keys').set({ status: 'revoked', revoked_at: deps.now() }).where('id', '=', row.id).execute();
-    }
-    return c.json(keyOut(await getKey(db, p, row.id)));
-  });
-}
+export const apiKeyRoutes = [
+  route({
+    method: 'get', path: '/api-keys', auth: 'secret', summary: 'List API keys of this mode', ok: [200, list(ApiKey)],
+    handler: async ({ deps, principal }) => ({ data: await listKeys(deps.store.db, principal) }),
+  }),
+  route({
+    method: 'post', path: '/api-keys', auth: 'secret', summary: 'Create an API key (the full key is shown once)',
+    body: NewKey, ok: [201, ApiKeyCreated],
+    handler: async ({ deps, principal, body }) => issueKey(deps, principal, body),
+  }),
+  route({
+    method: 'get', path: '/api-keys/{id}', auth: 'secret', summary: 'One API key', ok: [200, ApiKey], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => keyView(deps.store.db, principal, params.id),
+  }),
+  route({
+    method: 'patch', path: '/api-keys/{id}', auth: 'secret', summary: 'Rename a key or change its allowed origins',
+    body: noted(ApiKeyPatch, { allowed_origins: ORIGINS }), ok: [200, ApiKey], errors: ['not_found'],
+    handler: async ({ deps, principal, params, body }) => updateKey(deps.store.db, principal, params.id, body),
+  }),
+  route({
+    method: 'delete', path: '/api-keys/{id}', auth: 'secret', summary: 'Revoke a key, and every session issued from it, at once',
+    ok: [200, ApiKey], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => revokeKey(deps, principal, params.id),
+  }),
+];

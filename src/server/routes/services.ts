@@ -1,100 +1,39 @@
-import type { Hono } from 'hono';
-import { ServiceCreate, ServicePatch } from '../../contract/index.ts';
-import type { AppEnv, Deps } from '../context.ts';
-import { requireAuth } from '../auth/authenticate.ts';
-import { newId } from '../auth/tokens.ts';
-import { readBody } from '../http/validate.ts';
-import { invalid } from '../http/errors.ts';
-import type { Tx } from '../store/db.ts';
-import { adminServiceOut, getService, publicServiceOut, staffOfServices, type Scope } from '../domain/catalog.ts';
+import { AdminService, ServiceCreate, ServiceList, ServicePatch, list } from '../../contract/index.ts';
+import * as z from 'zod/mini';
+import { route } from '../http/route.ts';
+import { checked, refuse } from '../http/inputs.ts';
+import { createService, deleteService, listServices, serviceView, updateService } from '../domain/services.ts';
 
-/** Service defaults a merchant can leave out; documented in the README's API tour. */
-const DEFAULTS = { buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0, horizon_days: 60, slot_interval_minutes: 30 };
+const STAFF_ONCE = { staff_ids: 'Each staff member at most once, and each a live staff member of this business.' };
+const noRepeats = <T extends { staff_ids?: string[] | undefined }>(s: T): T =>
+  s.staff_ids && new Set(s.staff_ids).size !== s.staff_ids.length ? refuse('staff_ids', 'Each staff member may appear once') : s;
 
-export function serviceRoutes(api: Hono<AppEnv>, deps: Deps) {
-  const admin = requireAuth(deps, ['secret']);
-  const { db } = deps.store;
-
-  // The widget sees active services with their staff; the merchant's server sees everything.
-  api.get('/services', requireAuth(deps, ['secret', 'session']), async (c) => {
-    const p = c.get('principal');
-    let q = db.selectFrom('services').selectAll()
-      .where('business_id', '=', p.businessId).where('mode', '=', p.mode).where('deleted_at', 'is', null);
-    if (p.kind === 'session') q = q.where('active', '=', 1);
-    const rows = await q.orderBy('created_at').orderBy('id').execute();
-    const staff = await staffOfServices(db, rows.map((r) => r.id));
-    return c.json({
-      data: rows.map((r) => (p.kind === 'session' ? publicServiceOut(r, staff.get(r.id)!) : adminServiceOut(r, staff.get(r.id)!))),
-    });
-  });
-
-  api.post('/services', admin, async (c) => {
-    const p = c.get('principal');
-    const body = await readBody(c, ServiceCreate);
-    const id = newId('svc');
-    await deps.store.write(async (tx) => {
-      await checkStaff(tx, p, body.staff_ids ?? []);
-      await tx.insertInto('services').values({
-        id, business_id: p.businessId, mode: p.mode, name: body.name, description: body.description ?? '',
-        duration_minutes: body.duration_minutes,
-        price_amount_minor: body.price?.amount_minor ?? null, price_currency: body.price?.currency ?? null,
-        buffer_before_minutes: body.buffer_before_minutes ?? DEFAULTS.buffer_before_minutes,
-        buffer_after_minutes: body.buffer_after_minutes ?? DEFAULTS.buffer_after_minutes,
-        min_notice_minutes: body.min_notice_minutes ?? DEFAULTS.min_notice_minutes,
-        horizon_days: body.horizon_days ?? DEFAULTS.horizon_days,
-        slot_interval_minutes: body.slot_interval_minutes ?? DEFAULTS.slot_interval_minutes,
-        active: body.active === false ? 0 : 1, created_at: deps.now(), deleted_at: null,
-      }).execute();
-      await setStaff(tx, id, body.staff_ids ?? []);
-    }, p.businessId);
-    return c.json(await serviceView(db, p, id), 201);
-  });
-
-  api.get('/services/:id', admin, async (c) => c.json(await serviceView(db, c.get('principal'), c.req.param('id'))));
-
-  api.patch('/services/:id', admin, async (c) => {
-    const p = c.get('principal');
-    const id = c.req.param('id');
-    const body = await readBody(c, ServicePatch);
-    await deps.store.write(async (tx) => {
-      await getService(tx, p, id);
-      const { staff_ids, price, active, ...plain } = body;
-      const set: Record<string, unknown> = { ...plain };
-      if (price !== undefined) Object.assign(set, { price_amount_minor: price?.amount_minor ?? null, price_currency: price?.currency ?? null });
-      if (active !== undefined) set.active = active ? 1 : 0;
-      if (Object.keys(set).length) await tx.updateTable('services').set(set).where('id', '=', id).execute();
-      if (staff_ids) {
-        await checkStaff(tx, p, staff_ids);
-        await setStaff(tx, id, staff_ids);
-      }
-    }, p.businessId);
-    return c.json(await serviceView(db, p, id));
-  });
-
-  // Deleting hides the service; its bookings stay, and so do their manage links.
-  api.delete('/services/:id', admin, async (c) => {
-    const p = c.get('principal');
-    await getService(db, p, c.req.param('id'));
-    await db.updateTable('services').set({ deleted_at: deps.now(), active: 0 }).where('id', '=', c.req.param('id')).execute();
-    return c.body(null, 204);
-  });
-}
-
-async function serviceView(db: Tx, scope: Scope, id: string) {
-  const row = await getService(db, scope, id);
-  return adminServiceOut(row, (await staffOfServices(db, [id])).get(id)!);
-}
-
-async function checkStaff(tx: Tx, scope: Scope, ids: string[]) {
-  if (new Set(ids).size !== ids.length) throw invalid('staff_ids', 'Each staff member may appear once');
-  if (ids.length === 0) return;
-  const found = await tx.selectFrom('staff').select('id').where('id', 'in', ids)
-    .where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).where('deleted_at', 'is', null).execute();
-  const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw invalid('staff_ids', `Unknown staff: ${missing.join(', ')}`);
-}
-
-async function setStaff(tx: Tx, serviceId: string, ids: string[]) {
-  await tx.deleteFrom('service_staff').where('service_id', '=', serviceId).execute();
-  if (ids.length) await tx.insertInto('service_staff').values(ids.map((staff_id, position) => ({ service_id: serviceId, staff_id, position }))).execute();
-}
+export const serviceRoutes = [
+  route({
+    method: 'get', path: '/services', auth: ['session', 'secret'],
+    summary: 'Bookable services with their staff (session), or every service as the merchant set it up (secret key)',
+    ok: [200, z.union([ServiceList, list(AdminService)])],
+    handler: async ({ deps, principal }) => listServices(deps.store.db, principal),
+  }),
+  route({
+    method: 'post', path: '/services', auth: 'secret', summary: 'Create a service',
+    body: checked(ServiceCreate, STAFF_ONCE, noRepeats), ok: [201, AdminService],
+    handler: async ({ deps, principal, body }) => createService(deps, principal, body),
+  }),
+  route({
+    method: 'get', path: '/services/{id}', auth: 'secret', summary: 'One service', ok: [200, AdminService], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => serviceView(deps.store.db, principal, params.id),
+  }),
+  route({
+    method: 'patch', path: '/services/{id}', auth: 'secret', summary: 'Change a service',
+    body: checked(ServicePatch, STAFF_ONCE, noRepeats), ok: [200, AdminService], errors: ['not_found'],
+    handler: async ({ deps, principal, params, body }) => updateService(deps, principal, params.id, body),
+  }),
+  route({
+    method: 'delete', path: '/services/{id}', auth: 'secret', summary: 'Delete a service (its bookings stay)', ok: [204, null], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => {
+      await deleteService(deps, principal, params.id);
+      return null;
+    },
+  }),
+];

@@ -1,79 +1,15 @@
-import type { Hono } from 'hono';
-import { Schedule, StaffCreate, StaffPatch, type Weekly } from '../../contract/index.ts';
-import type { AppEnv, Deps } from '../context.ts';
-import { requireAuth } from '../auth/authenticate.ts';
-import { newId } from '../auth/tokens.ts';
-import { readBody, zoneOrThrow } from '../http/validate.ts';
-import { ApiError } from '../http/errors.ts';
-import { getBusiness } from '../domain/bookings.ts';
-import { getStaff, staffOut } from '../domain/catalog.ts';
+import { AdminStaff, Schedule, StaffCreate, StaffPatch, list, type FieldError } from '../../contract/index.ts';
+import { route } from '../http/route.ts';
+import { ZONE_NOTE, checked, knownZone, refuseAll } from '../http/inputs.ts';
+import { createStaff, deleteStaff, listStaff, setSchedule, staffView, updateStaff } from '../domain/staff.ts';
 
-const EMPTY_WEEK: Weekly = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+const withKnownZone = <T extends { timezone?: string | undefined }>(s: T): T =>
+  s.timezone === undefined ? s : { ...s, timezone: knownZone(s.timezone) };
+const ZONE = { timezone: `${ZONE_NOTE} Defaults to the business's.` };
 
-export function staffRoutes(api: Hono<AppEnv>, deps: Deps) {
-  const admin = requireAuth(deps, ['secret']);
-  const { db } = deps.store;
-
-  api.get('/staff', admin, async (c) => {
-    const p = c.get('principal');
-    const rows = await db.selectFrom('staff').selectAll()
-      .where('business_id', '=', p.businessId).where('mode', '=', p.mode).where('deleted_at', 'is', null)
-      .orderBy('created_at').orderBy('id').execute();
-    return c.json({ data: rows.map(staffOut) });
-  });
-
-  // New staff have no hours until a schedule is PUT, so nobody is bookable by accident.
-  api.post('/staff', admin, async (c) => {
-    const p = c.get('principal');
-    const body = await readBody(c, StaffCreate);
-    const timezone = body.timezone ? zoneOrThrow(body.timezone) : (await getBusiness(db, p.businessId)).timezone;
-    const id = newId('stf');
-    await db.insertInto('staff').values({
-      id, business_id: p.businessId, mode: p.mode, name: body.name, email: body.email ?? null, timezone,
-      weekly: JSON.stringify(EMPTY_WEEK), exceptions: '[]', created_at: deps.now(), deleted_at: null,
-    }).execute();
-    return c.json(staffOut(await getStaff(db, p, id)), 201);
-  });
-
-  api.get('/staff/:id', admin, async (c) => c.json(staffOut(await getStaff(db, c.get('principal'), c.req.param('id')))));
-
-  api.patch('/staff/:id', admin, async (c) => {
-    const p = c.get('principal');
-    const id = c.req.param('id');
-    const body = await readBody(c, StaffPatch);
-    await getStaff(db, p, id);
-    const set = { ...body, ...(body.timezone ? { timezone: zoneOrThrow(body.timezone) } : {}) };
-    if (Object.keys(set).length) await db.updateTable('staff').set(set).where('id', '=', id).execute();
-    return c.json(staffOut(await getStaff(db, p, id)));
-  });
-
-  api.delete('/staff/:id', admin, async (c) => {
-    const p = c.get('principal');
-    const id = c.req.param('id');
-    await getStaff(db, p, id);
-    await deps.store.write(async (tx) => {
-      await tx.updateTable('staff').set({ deleted_at: deps.now() }).where('id', '=', id).execute();
-      await tx.deleteFrom('service_staff').where('staff_id', '=', id).execute();
-    }, p.businessId);
-    return c.body(null, 204);
-  });
-
-  api.put('/staff/:id/schedule', admin, async (c) => {
-    const p = c.get('principal');
-    const id = c.req.param('id');
-    const body = await readBody(c, Schedule);
-    checkIntervals(body);
-    await getStaff(db, p, id);
-    await db.updateTable('staff')
-      .set({ weekly: JSON.stringify(body.weekly), exceptions: JSON.stringify(body.exceptions ?? []) })
-      .where('id', '=', id).execute();
-    return c.json(staffOut(await getStaff(db, p, id)));
-  });
-}
-
-/** Rejects intervals the engine could only guess at: empty ones, and 24:00 as a start. */
-function checkIntervals(s: Schedule) {
-  const fields: { property: string; messages: string[] }[] = [];
+/** Refuses intervals the engine could only guess at: empty ones, and 24:00 as a start; and a date given twice. */
+function intervalsOk(s: Schedule): Schedule {
+  const fields: FieldError[] = [];
   const look = (path: string, list: [string, string][]) =>
     list.forEach(([from, to], i) => {
       if (from === '24:00') fields.push({ property: `${path}.${i}.0`, messages: ['An interval cannot start at 24:00'] });
@@ -86,5 +22,43 @@ function checkIntervals(s: Schedule) {
     if (seen.has(e.date)) fields.push({ property: `exceptions.${i}.date`, messages: ['Each date may appear once'] });
     seen.add(e.date);
   });
-  if (fields.length) throw new ApiError('invalid_request', 'Validation failed', fields);
+  refuseAll(fields);
+  return s;
 }
+const HOURS = {
+  weekly: 'No interval starts at 24:00 or ends where it starts; an end before the start runs past midnight.',
+  exceptions: 'Each date at most once; its intervals follow the rules of weekly.',
+};
+
+export const staffRoutes = [
+  route({
+    method: 'get', path: '/staff', auth: 'secret', summary: 'List staff', ok: [200, list(AdminStaff)],
+    handler: async ({ deps, principal }) => ({ data: await listStaff(deps.store.db, principal) }),
+  }),
+  route({
+    method: 'post', path: '/staff', auth: 'secret', summary: 'Add a staff member (no hours until a schedule is set)',
+    body: checked(StaffCreate, ZONE, withKnownZone), ok: [201, AdminStaff],
+    handler: async ({ deps, principal, body }) => createStaff(deps, principal, body),
+  }),
+  route({
+    method: 'get', path: '/staff/{id}', auth: 'secret', summary: 'One staff member', ok: [200, AdminStaff], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => staffView(deps.store.db, principal, params.id),
+  }),
+  route({
+    method: 'patch', path: '/staff/{id}', auth: 'secret', summary: 'Change a staff member',
+    body: checked(StaffPatch, ZONE, withKnownZone), ok: [200, AdminStaff], errors: ['not_found'],
+    handler: async ({ deps, principal, params, body }) => updateStaff(deps.store.db, principal, params.id, body),
+  }),
+  route({
+    method: 'delete', path: '/staff/{id}', auth: 'secret', summary: 'Remove a staff member (their bookings stay)', ok: [204, null], errors: ['not_found'],
+    handler: async ({ deps, principal, params }) => {
+      await deleteStaff(deps, principal, params.id);
+      return null;
+    },
+  }),
+  route({
+    method: 'put', path: '/staff/{id}/schedule', auth: 'secret', summary: 'Set weekly hours and date exceptions',
+    body: checked(Schedule, HOURS, intervalsOk), ok: [200, AdminStaff], errors: ['not_found'],
+    handler: async ({ deps, principal, params, body }) => setSchedule(deps.store.db, principal, params.id, body),
+  }),
+];

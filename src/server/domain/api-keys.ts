@@ -1,0 +1,50 @@
+import type { ApiKey, ApiKeyCreate } from '../../contract/index.ts';
+import type { Deps, SecretPrincipal } from '../context.ts';
+import { createKey, keyOut } from '../auth/keys.ts';
+import { invalid, notFound } from '../http/errors.ts';
+import type { Tx } from '../store/db.ts';
+import type { Scope } from './catalog.ts';
+
+async function getKey(db: Tx, scope: Scope, id: string) {
+  const row = await db.selectFrom('api_keys').selectAll()
+    .where('id', '=', id).where('business_id', '=', scope.businessId).where('mode', '=', scope.mode).executeTakeFirst();
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+export const keyView = async (db: Tx, scope: Scope, id: string): Promise<ApiKey> => keyOut(await getKey(db, scope, id));
+
+/** The keys of the caller's business in the caller's mode: a test key never sees live keys. */
+export async function listKeys(db: Tx, p: SecretPrincipal): Promise<ApiKey[]> {
+  const rows = await db.selectFrom('api_keys').selectAll()
+    .where('business_id', '=', p.businessId).where('mode', '=', p.mode).orderBy('created_at').orderBy('id').execute();
+  return rows.map(keyOut);
+}
+
+/** The full key is in this answer and nowhere else, ever: only its hash is stored. */
+export async function issueKey(deps: Deps, p: SecretPrincipal, body: ApiKeyCreate): Promise<ApiKey & { key: string }> {
+  const { row, key } = await createKey(deps.store.db, {
+    businessId: p.businessId, mode: p.mode, type: body.type, name: body.name,
+    allowedOrigins: body.allowed_origins ?? [], now: deps.now(),
+  });
+  return { ...keyOut(row), key };
+}
+
+export async function updateKey(db: Tx, p: SecretPrincipal, id: string, body: { name?: string | undefined; allowed_origins?: string[] | undefined }): Promise<ApiKey> {
+  const row = await getKey(db, p, id);
+  if (row.type === 'secret' && body.allowed_origins?.length) throw invalid('allowed_origins', 'Only publishable keys have allowed origins');
+  const set: { name?: string; allowed_origins?: string } = {};
+  if (body.name !== undefined) set.name = body.name;
+  if (body.allowed_origins !== undefined) set.allowed_origins = JSON.stringify(body.allowed_origins);
+  if (Object.keys(set).length) await db.updateTable('api_keys').set(set).where('id', '=', row.id).execute();
+  return keyView(db, p, row.id);
+}
+
+/** Revocation: immediate (every request re-reads the key's status) and idempotent. */
+export async function revokeKey(deps: Deps, p: SecretPrincipal, id: string): Promise<ApiKey> {
+  const row = await getKey(deps.store.db, p, id);
+  if (row.status === 'active') {
+    await deps.store.db.updateTable('api_keys').set({ status: 'revoked', revoked_at: deps.now() }).where('id', '=', row.id).execute();
+  }
+  return keyView(deps.store.db, p, row.id);
+}

@@ -1,0 +1,35 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv, Deps } from '../context.ts';
+import { perIp, requireAuth, requirePublishable, type CredentialKind } from '../auth/authenticate.ts';
+import type { Credential, Route } from './route.ts';
+import { readInput } from './validate.ts';
+
+/** `/holds/{id}` → `/holds/:id`. */
+const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** The gate a route's credential stands for; every gate also applies that credential's rate limits. */
+function gate(credentials: readonly Credential[], deps: Deps): MiddlewareHandler<AppEnv> {
+  const keys = credentials.filter((k): k is CredentialKind => k === 'secret' || k === 'session');
+  if (keys.length && keys.length !== credentials.length) throw new Error(`no gate takes ${credentials.join(' or ')} alike`);
+  if (keys.length) return requireAuth(deps, keys);
+  if (credentials.length !== 1) throw new Error(`no gate takes ${credentials.join(' or ')} alike`);
+  // Manage routes: the token in the query is the credential, checked against the booking it names.
+  return credentials[0] === 'publishable' ? requirePublishable(deps) : perIp(deps, 'public');
+}
+
+/**
+ * Serves each route of the table: its credential's gate, then its declared input (anything
+ * invalid is a 400 before the handler runs), then the handler, whose answer goes out with the
+ * route's success status.
+ */
+export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: Deps): void {
+  for (const r of routes) {
+    app.on(r.method.toUpperCase(), honoPath(r.path), gate(r.credentials, deps), async (c) => {
+      const input = await readInput(c, r);
+      const answer = await r.handler({ deps, principal: c.get('principal'), ...input }, c);
+      if (answer instanceof Response) return answer;
+      const status = r.ok[0] as 200;
+      return answer === null || answer === undefined ? c.body(null, status) : c.json(answer as object, status);
+    });
+  }
+}
