@@ -92,7 +92,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     // Going back to this month on purpose shows it, empty, and stays there.
     const cal = $(el, 'bw-calendar')!;
     cal.shadowRoot!.querySelector<HTMLButtonElement>('[part~="month-prev"]')!.click();
-    await waitUntil(() => shownMonth(el) === thisMonth && el.flow.month.status === 'complete', 'back to this month');
+    await waitUntil(() => shownMonth(el) === thisMonth && el.flow.month?.status === 'complete', 'back to this month');
     await new Promise((r) => setTimeout(r, 200));
     await el.updateComplete;
     expect(shownMonth(el)).to.equal(thisMonth);

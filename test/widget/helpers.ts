@@ -103,7 +103,7 @@ export async function fillDetails(el: BookingWidget, v = { name: 'Ada Lovelace',
 }
 
 /** The shown month's free days; none while it loads. */
-export const free = (el: BookingWidget): Set<string> => (el.flow.month.status === 'complete' ? el.flow.month.value!.free : new Set());
+export const free = (el: BookingWidget): Set<string> => (el.flow.month?.status === 'complete' ? el.flow.month!.value!.free : new Set());
 
 /** The month the calendar shows (or the open day's month, on the time step). */
 export function shownMonth(el: BookingWidget): string {

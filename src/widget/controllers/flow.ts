@@ -2,22 +2,21 @@ import type { ReactiveController } from 'lit';
 import type { AvailabilityResponse, PublicService } from '../../contract/widget.ts';
 import type { Api, MonthQuery } from '../api.ts';
 import type { BookingWidget } from '../booking-widget.ts';
-import { addMonths, firstOfMonth, lastOfMonth, monthOf, todayIn } from '../dates.ts';
+import { firstOfMonth, lastOfMonth, monthOf, todayIn } from '../dates.ts';
 import { fire } from '../events.ts';
 import { WidgetApiError } from '../net.ts';
 import type { Session } from '../session.ts';
+import type { Month } from '../flow/month.ts';
 import type { FlowState, Step, StepData } from '../steps/list.ts';
 import { clock, keys, store } from '../storage.ts';
 import { SessionController } from './session.ts';
-import { Task } from './task.ts';
+import type { Task } from './task.ts';
 
 /** The steps after the service list and their transitions: loaded on demand (flow/index.ts). */
 type Later = typeof import('../flow/index.ts');
 
 export interface Values { name: string; email: string; phone: string; notes: string }
-export interface Notice { text: string; bad?: boolean; action?: { label: string; run: () => void } }
-/** A month's free times: the days with any, and each day's slots. */
-export interface Month { free: Set<string>; days: Map<string, { start: string; end: string }[]> }
+export interface Notice { text: string; bad?: boolean | undefined; action?: { label: string; run: () => void } | undefined }
 /** What a reload comes back to. */
 export interface Saved { step: Step; serviceId: string; month?: string | undefined; date?: string | undefined; hold?: StepData['details']['hold'] | undefined; values?: Values | undefined }
 
@@ -48,12 +47,11 @@ export class Flow implements ReactiveController {
   /** The flow chunk, once here. */
   later: Later | undefined;
   readonly session: SessionController;
-  /** The shown month's free times, loaded whenever the service, month, zone or staff change. */
-  readonly month: Task<[MonthQuery], Month>;
+  /** The shown month's free times (flow/month.ts), from when the flow chunk is here. */
+  month: Task<[MonthQuery], Month> | undefined;
   #laterLoading: Promise<Later> | undefined;
   /** Aborts the requests of the step being left. */
   #stepAbort = new AbortController();
-  #ticker: unknown;
   #interacted = false;
   /** The first month's availability, asked for beside the service list; taken once if the flow asks the same. */
   #early: { key: string; answer: Promise<AvailabilityResponse> } | undefined;
@@ -61,28 +59,6 @@ export class Flow implements ReactiveController {
   constructor(readonly host: BookingWidget) {
     host.addController(this);
     this.session = new SessionController(host, (s: Session) => s.fatal && this.go({ step: 'unavailable' }));
-    this.month = new Task(host, {
-      args: () => {
-        const s = this.#state;
-        const q = s.step === 'date' ? this.query(s.service.id, s.month) : s.step === 'time' ? this.query(s.service.id, monthOf(s.date)) : undefined;
-        return q && [q];
-      },
-      task: async ([q], signal) => {
-        const early = this.#early;
-        this.#early = undefined;
-        const res = await (early?.key === JSON.stringify(q) ? early.answer : this.api!.availability(q, { signal, onWait: this.wait }));
-        return { free: new Set(res.days.filter((d) => d.slots.length).map((d) => d.date)), days: new Map(res.days.map((d) => [d.date, d.slots])) };
-      },
-      onComplete: (m, [q]) => {
-        const s = this.#state;
-        if (this.notice && !this.notice.bad) this.notice = undefined;
-        // The current month with every time gone (late on its last day) gives way to the next, once.
-        if (s.step === 'date' && s.onward && !m.free.size && s.month === monthOf(q.from) && s.month === monthOf(this.today)) {
-          this.go({ ...s, month: addMonths(s.month, 1), onward: false });
-        }
-      },
-      onError: (err, retry) => this.fail(err, retry),
-    });
   }
 
   get state(): FlowState {
@@ -116,11 +92,6 @@ export class Flow implements ReactiveController {
   hostConnected() {
     this.host.addEventListener('keydown', this.#markInteracted, { capture: true });
     this.host.addEventListener('pointerdown', this.#markInteracted, { capture: true });
-    this.tick();
-  }
-
-  hostDisconnected() {
-    clock.clearTimeout(this.#ticker);
   }
 
   #markInteracted = () => {
@@ -141,19 +112,21 @@ export class Flow implements ReactiveController {
     if (next.step === previous) return;
     this.#stepAbort.abort();
     this.#stepAbort = new AbortController();
-    this.tick();
     fire(this.host, 'bw-step-change', { step: next.step, previous });
     if (this.#interacted) this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('h2')?.focus());
   }
 
-  /** Runs an action of the customer's: its buttons wait meanwhile, and a failure says what happened. */
-  async run(work: (signal: AbortSignal) => Promise<unknown>, retry?: () => void) {
+  /**
+   * Runs an action of the customer's: its buttons wait meanwhile, and a failure says what
+   * happened; `handle` takes the failures the action itself knows how to answer.
+   */
+  async run(work: (signal: AbortSignal) => Promise<unknown>, handle?: (e: WidgetApiError) => boolean | void) {
     this.busy = true;
     this.host.requestUpdate();
     try {
       await work(this.signal);
     } catch (err) {
-      this.fail(err, retry);
+      this.fail(err, undefined, handle);
     } finally {
       this.busy = false;
       this.host.requestUpdate();
@@ -198,6 +171,8 @@ export class Flow implements ReactiveController {
   load(): Promise<Later> {
     return (this.#laterLoading ??= import('../flow/index.ts').then((m) => {
       this.later = m;
+      this.month = m.monthTask(this);
+      new m.Countdown(this);
       this.host.requestUpdate();
       return m;
     }));
@@ -229,60 +204,36 @@ export class Flow implements ReactiveController {
     return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: this.host.staff || undefined };
   }
 
-  wait = (seconds: number) => {
-    this.notice = { text: this.msg.rateLimited(seconds) };
+  wait = (seconds: number) => this.say(this.msg.rateLimited(seconds));
+
+  /** A message beside the step (an alert when `bad`), said to screen readers too, with a way on if there is one. */
+  say(text: string, bad?: boolean, action?: Notice['action']) {
+    this.notice = { text, bad, action };
+    this.announce = text;
     this.host.requestUpdate();
-  };
+  }
 
   manageKey(id: string) {
     return keys.manage(this.api!.session.apiBase, id);
   }
 
-  /** Milliseconds the hold in hand has left, on the server's clock. */
-  holdLeft() {
-    const s = this.#state;
-    return s.step === 'details' ? Date.parse(s.hold.expires_at) - this.api!.session.serverNow() : 0;
-  }
-
-  /** Re-renders the hold's countdown every second while the details step is shown; at zero, says so. */
-  tick() {
-    clock.clearTimeout(this.#ticker);
-    if (this.#state.step !== 'details' || !this.host.isConnected) return;
-    if (this.holdLeft() <= 0) {
-      this.notice = { text: this.msg.holdExpired, bad: true, action: { label: this.msg.pickAgain, run: () => this.later?.backToTimes(this) } };
-      this.announce = this.msg.holdExpired;
-      this.host.requestUpdate();
-      return;
-    }
-    this.host.requestUpdate();
-    this.#ticker = clock.setTimeout(() => this.tick(), 1000);
+  /** The first month's answer if it was asked for early with the same query; taken once. */
+  takeEarly(q: MonthQuery): Promise<AvailabilityResponse> | undefined {
+    const early = this.#early;
+    this.#early = undefined;
+    return early?.key === JSON.stringify(q) ? early.answer : undefined;
   }
 
   /** Errors become a calm message with a way on; a dead key becomes the fallback. */
-  fail(err: unknown, retry?: () => void) {
+  fail(err: unknown, retry?: () => void, handle?: (e: WidgetApiError) => boolean | void) {
     if ((err as Error)?.name === 'AbortError' || (this.signal.aborted && !(err instanceof WidgetApiError))) return;
     const e = err instanceof WidgetApiError ? err : new WidgetApiError('internal', String(err));
     const m = this.msg;
     const s = this.#state;
     fire(this.host, 'bw-error', { code: e.code, message: e.message });
     if (this.api?.session.fatal) return this.go({ step: 'unavailable' });
-    if (e.code === 'slot_taken' && (s.step === 'details' || s.step === 'time')) {
-      this.notice = { text: m.slotTaken, bad: true };
-      this.announce = m.slotTaken;
-      this.go({ step: 'time', service: s.service, date: s.date, moving: s.step === 'time' ? s.moving : undefined });
-      void this.month.run();
-      return;
-    }
-    if (e.code === 'invalid_request' && e.fields.length) {
-      this.errors = Object.fromEntries(e.fields.map((f) => [f.property.replace(/^customer\./, ''), f.messages[0] ?? '']));
-      this.notice = { text: m.fixErrors, bad: true };
-      this.host.requestUpdate();
-      return;
-    }
-    const text = e.code === 'network' ? m.offline : e.code === 'not_found' ? m.notFound : m.somethingWrong;
-    this.notice = { text, bad: true, ...(retry ? { action: { label: m.retry, run: retry } } : {}) };
-    this.announce = text;
-    this.host.requestUpdate();
+    if (handle?.(e)) return;
+    this.say(e.code === 'network' ? m.offline : e.code === 'not_found' ? m.notFound : m.somethingWrong, true, retry && { label: m.retry, run: retry });
     if (s.step === 'loading') this.go(e.code === 'network' && !this.services ? { step: 'unavailable' } : { step: 'services', mine: [] });
   }
 

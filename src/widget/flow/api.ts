@@ -1,4 +1,4 @@
-import { BookingCreated, BookingList, BookingResponse, HoldResponse } from '../schemas.ts';
+import { BookingCreated, BookingList, BookingResponse, HoldResponse } from '../../contract/booking.ts';
 import type { BookingRequest } from '../../contract/widget.ts';
 import type { Api } from '../api.ts';
 import type { FetchOptions } from '../net.ts';

@@ -3,8 +3,10 @@ import { monthOf } from '../dates.ts';
 import { fire } from '../events.ts';
 import type { Held, StateOf } from '../steps/list.ts';
 import { when } from '../steps/parts.ts';
+import type { WidgetApiError } from '../net.ts';
 import { store } from '../storage.ts';
 import * as api from './api.ts';
+import { holdLeft } from './countdown.ts';
 import { validateCustomer } from './validate.ts';
 
 // The flow's named transitions after the service list, loaded on demand with the steps that call
@@ -48,6 +50,16 @@ export function setZone(f: F, zone: string) {
   setMonth(f, s.step === 'date' ? s.month : monthOf(s.date), true);
 }
 
+/** A time taken by someone else meanwhile: back to the day's times, loaded again. */
+function taken(f: F, e: WidgetApiError) {
+  const s = f.state;
+  if (e.code !== 'slot_taken' || (s.step !== 'details' && s.step !== 'time')) return false;
+  f.say(f.msg.slotTaken, true);
+  f.go({ step: 'time', service: s.service, date: s.date, moving: s.step === 'time' ? s.moving : undefined });
+  void f.month?.run();
+  return true;
+}
+
 export function pickTime(f: F, s: StateOf<'time'>, start: string) {
   if (s.moving) return move(f, s.moving, start);
   return f.run(async (signal) => {
@@ -56,19 +68,19 @@ export function pickTime(f: F, s: StateOf<'time'>, start: string) {
     f.notice = undefined;
     f.go({ step: 'details', service: s.service, date: s.date, hold });
     // How long the hold lasts is the server's to say: its expires_at, not a number written here.
-    f.announce = f.msg.holdPlaced(when(f, start), Math.max(1, Math.round(f.holdLeft() / 60_000)));
+    f.announce = f.msg.holdPlaced(when(f, start), Math.max(1, Math.round(holdLeft(f) / 60_000)));
     fire(f.host, 'bw-hold', { hold });
-  });
+  }, (e) => taken(f, e));
 }
 
 /** Going back from the details releases the hold, so the time is free for others again. */
 export function backToTimes(f: F) {
   const s = f.state;
   if (s.step !== 'details') return;
-  if (f.holdLeft() > 0) api.release(f.api!, s.hold.id).catch(() => {});
+  if (holdLeft(f) > 0) api.release(f.api!, s.hold.id).catch(() => {});
   f.notice = undefined;
   f.go({ step: 'time', service: s.service, date: s.date });
-  void f.month.run();
+  void f.month?.run();
 }
 
 export function setValue(f: F, field: keyof Values, value: string) {
@@ -86,9 +98,7 @@ export async function submit(f: F) {
   const errors = validateCustomer(f.values, m);
   f.errors = errors;
   if (Object.values(errors).some(Boolean)) {
-    f.notice = { text: m.fixErrors, bad: true };
-    f.announce = m.fixErrors;
-    f.host.requestUpdate();
+    f.say(m.fixErrors, true);
     await f.host.updateComplete;
     f.host.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     return;
@@ -113,6 +123,13 @@ export async function submit(f: F) {
     f.announce = m.bookedAnnounce(when(f, created.booking.start));
     f.go({ step: 'done', booking: created.booking, token: created.manage_token });
     fire(f.host, 'bw-booked', { booking: created.booking });
+  }, (e) => {
+    if (taken(f, e)) return true;
+    if (e.code !== 'invalid_request' || !e.fields.length) return false;
+    // The server's word on a field the form let through: shown beside that field.
+    f.errors = Object.fromEntries(e.fields.map((x) => [x.property.replace(/^customer\./, ''), x.messages[0] ?? '']));
+    f.notice = { text: m.fixErrors, bad: true };
+    return true;
   });
 }
 
@@ -167,11 +184,10 @@ export function startReschedule(f: F, s: StateOf<'manage'>) {
 function move(f: F, moving: Held, start: string) {
   return f.run(async () => {
     const { booking } = await api.reschedule(f.api!, moving.booking.id, moving.token!, start, { onWait: f.wait });
-    f.notice = { text: f.msg.rescheduled };
-    f.announce = f.msg.rescheduled;
+    f.say(f.msg.rescheduled);
     f.go({ step: 'manage', booking, token: moving.token });
     fire(f.host, 'bw-rescheduled', { booking });
-  });
+  }, (e) => taken(f, e));
 }
 
 /** After a reload: the same step with its data, and the same hold while it lasts. */

@@ -1,4 +1,4 @@
-import { Email, Name, Notes, Phone } from '../schemas.ts';
+import { Email, Name, Notes, Phone } from '../../contract/customer.ts';
 import type { Values } from '../controllers/flow.ts';
 import type { Messages } from '../i18n/en.ts';
 

@@ -19,8 +19,8 @@ function zonePicker(f: Flow) {
 /** The month grid of the service's free days, the zone the times are shown in, and the way back. */
 export const date: StepView<'date'> = (f, s) => {
   const today = f.today;
-  const loaded = f.month.status === 'complete';
-  const free = loaded ? f.month.value!.free : new Set<string>();
+  const loaded = f.month?.status === 'complete';
+  const free = loaded ? f.month!.value!.free : new Set<string>();
   return html`${heading(f.msg.chooseDate)}${serviceLine(f, s.service)}${notice(f)}
     <bw-calendar exportparts="calendar, day, day-free, month-prev, month-next, button" .month=${s.month} .free=${free} .selected=${s.date}
       .min=${today} .max=${addDays(today, 730)} .locale=${f.lang} .weekStart=${f.host.weekStartDay} .messages=${f.msg} .loading=${!loaded}

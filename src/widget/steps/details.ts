@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import type { Flow, Values } from '../controllers/flow.ts';
+import { holdLeft } from '../flow/countdown.ts';
 import * as to from '../flow/transitions.ts';
 import type { StepView } from './list.ts';
 import { back, heading, notice, when } from './parts.ts';
@@ -21,7 +22,7 @@ function field(f: Flow, name: keyof Values, label: string, type: string, autocom
 
 /** The hold's time left, m:ss. */
 function countdown(f: Flow) {
-  const left = Math.max(0, f.holdLeft());
+  const left = Math.max(0, holdLeft(f));
   return `${Math.floor(left / 60_000)}:${String(Math.floor((left % 60_000) / 1000)).padStart(2, '0')}`;
 }
 

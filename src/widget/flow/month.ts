@@ -1,0 +1,35 @@
+import type { MonthQuery } from '../api.ts';
+import type { Flow } from '../controllers/flow.ts';
+import { Task } from '../controllers/task.ts';
+import { addMonths, monthOf } from '../dates.ts';
+
+/** A month's free times: the days with any, and each day's slots. */
+export interface Month { free: Set<string>; days: Map<string, { start: string; end: string }[]> }
+
+/**
+ * The shown month's free times, loaded whenever the service, month, zone or staff change: its
+ * arguments come from the flow's state, so a step change never aborts it and a reload's restored
+ * state loads what it shows.
+ */
+export function monthTask(f: Flow) {
+  return new Task<[MonthQuery], Month>(f.host, {
+    args: () => {
+      const s = f.state;
+      const q = s.step === 'date' ? f.query(s.service.id, s.month) : s.step === 'time' ? f.query(s.service.id, monthOf(s.date)) : undefined;
+      return q && [q];
+    },
+    task: async ([q], signal) => {
+      const res = await (f.takeEarly(q) ?? f.api!.availability(q, { signal, onWait: f.wait }));
+      return { free: new Set(res.days.filter((d) => d.slots.length).map((d) => d.date)), days: new Map(res.days.map((d) => [d.date, d.slots])) };
+    },
+    onComplete: (m, [q]) => {
+      const s = f.state;
+      if (f.notice && !f.notice.bad) f.notice = undefined;
+      // The current month with every time gone (late on its last day) gives way to the next, once.
+      if (s.step === 'date' && s.onward && !m.free.size && s.month === monthOf(q.from) && s.month === monthOf(f.today)) {
+        f.go({ ...s, month: addMonths(s.month, 1), onward: false });
+      }
+    },
+    onError: (err, retry) => f.fail(err, retry),
+  });
+}
