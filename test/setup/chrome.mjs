@@ -2,7 +2,9 @@
 // CHROME_PATH when set, else Debian's or Google's usual paths, else the one Playwright installed
 // (`npx playwright install chromium`). `node test/setup/chrome.mjs` prints the one it finds, or
 // the one line to run, and exits non-zero when there is none.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const CHROME_CANDIDATES = [
@@ -28,8 +30,17 @@ const executable = (path) => {
   }
 };
 
+/** Where `npx playwright install` puts browsers by default (PLAYWRIGHT_BROWSERS_PATH moves it). */
+function playwrightCache() {
+  if (platform() === 'darwin') return join(homedir(), 'Library', 'Caches', 'ms-playwright');
+  if (platform() === 'win32') return join(process.env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local'), 'ms-playwright');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright');
+}
+
 /** playwright-core's own Chromium (`npx playwright install chromium`), when it is installed. */
 async function playwrightChromium() {
+  // Loading playwright-core takes a second: only when something may be installed.
+  if (!process.env.PLAYWRIGHT_BROWSERS_PATH && !existsSync(playwrightCache())) return undefined;
   try {
     const { chromium } = await import('playwright-core');
     return chromium.executablePath();

@@ -1,8 +1,6 @@
 // The first step of `npm test`: says what the run will use, and stops at once, with the one line
 // to run, when there is no browser for the browser tests.
 import { locateChrome } from './chrome.mjs';
-import { describePostgres } from './postgres.mjs';
-import { describeRedis } from './redis.mjs';
 
 const say = (line) => console.log(`[preflight] ${line}`);
 const chrome = await locateChrome();
@@ -12,6 +10,7 @@ if (chrome.error) {
 }
 say(`npm test: type check, slot engine, API on SQLite and on PostgreSQL, two instances, package, widget in Chromium, end to end (Node ${process.version})`);
 say(`Chromium: ${chrome.path} (${chrome.via})`);
+const [{ describePostgres }, { describeRedis }] = await Promise.all([import('./postgres.mjs'), import('./redis.mjs')]);
 const [postgres, redis] = await Promise.all([describePostgres(), describeRedis()]);
 say(postgres);
 say(redis);
