@@ -54,7 +54,7 @@ export function minifyTemplates(): Plugin {
  * so translators and the type checker see names; a locale whose keys differ from `en`'s fails the build.
  */
 export function packLocales(): Plugin {
-  const enKeys = [...readFileSync(new URL('./src/widget/i18n/en.ts', import.meta.url), 'utf8').matchAll(/^ {2}([A-Za-z_$][\w$]*):/gm)].map((m) => m[1]!);
+  const enKeys = [...readFileSync(new URL('./src/widget/i18n/en.ts', import.meta.url), 'utf8').matchAll(/^ {2}([A-Za-z_$][\w$]*):/gm)].map((m) => m[1]);
   type Node = { type: string; start: number; end: number; [k: string]: any };
   return {
     name: 'pack-locales',

@@ -51,7 +51,7 @@ try {
 
   const run = (title: string, opts: Partial<autocannon.Options> & { path: string }) =>
     new Promise<[string, autocannon.Result]>((resolve, reject) => {
-      autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts, url: server.url + opts.path }, (err, result) => (err ? reject(err) : resolve([title, result])));
+      autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts, url: server.url + opts.path }, (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve([title, result])));
     });
 
   // The seeding's confirmation emails go out first, so they do not share the CPU with a measurement.
@@ -76,13 +76,13 @@ try {
     }],
   }));
 
-  const health = results[0]![1].requests.average;
+  const health = results[0][1].requests.average;
   console.log(`API over loopback: ${CONNECTIONS} connections, ${DURATION} s each; ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   for (const [title, r] of results) if (r.non2xx) console.log(title, 'status codes:', JSON.stringify(r.statusCodeStats));
   table(['route', 'req/s', 'p50 ms', 'p99 ms', '× /health', 'non-2xx', 'errors'], results.map(([title, r]) => [
     title, r.requests.average.toFixed(0), String(r.latency.p50), String(r.latency.p99), (r.requests.average / health).toFixed(2), String(r.non2xx), String(r.errors),
   ]));
-  const avail = results[1]![1];
+  const avail = results[1][1];
   const ratio = avail.requests.average / health;
   console.log(`\nthe availability answer: ${slots} slots over 31 days, ${(answer.length / 1024).toFixed(0)} KB of JSON (${(gzipSync(answer).length / 1024).toFixed(1)} KB gzipped)`);
   console.log(`budget: availability ≥ 50 % of /health throughput and p99 ≤ 25 ms → ${(ratio * 100).toFixed(0)} %, p99 ${avail.latency.p99} ms: ${ratio >= 0.5 && avail.latency.p99 <= 25 ? 'OK' : 'MISSED'}`);

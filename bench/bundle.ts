@@ -13,7 +13,7 @@ const BUDGET = { firstPaint: 16 * 1024, firstPaintAim: 13 * 1024, all: 26 * 1024
 const dir = 'dist/widget';
 
 const out = (await build({ logLevel: 'silent' })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
-const chunks = (Array.isArray(out) ? out[0]! : out).output.filter((c): c is Rolldown.OutputChunk => c.type === 'chunk');
+const chunks = (Array.isArray(out) ? out[0] : out).output.filter((c): c is Rolldown.OutputChunk => c.type === 'chunk');
 
 const size = (code: Buffer) => ({
   raw: code.length,

@@ -35,9 +35,9 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'd
 });
 await new Promise<void>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`demo server exited (${code})`)));
-  createInterface({ input: server.stdout! }).on('line', (line) => line.includes('Publishable key') && resolve());
+  createInterface({ input: server.stdout }).on('line', (line) => line.includes('Publishable key') && resolve());
 });
-server.stdout!.resume();
+server.stdout.resume();
 // However this run ends, the server goes with it.
 process.on('exit', () => server.kill('SIGTERM'));
 const origin = `http://127.0.0.1:${port}`;
@@ -69,7 +69,7 @@ async function measure(ctx: BrowserContext, attrs: string, ready: string): Promi
   // Depth of the chain of calls: a call that starts after another has answered is one trip later.
   const sorted = calls.sort((a, b) => a.start - b.start);
   const depth: number[] = [];
-  sorted.forEach((c, i) => (depth[i] = 1 + Math.max(0, ...sorted.slice(0, i).map((d, j) => (d.end <= c.start ? depth[j]! : 0)))));
+  sorted.forEach((c, i) => (depth[i] = 1 + Math.max(0, ...sorted.slice(0, i).map((d, j) => (d.end <= c.start ? depth[j] : 0)))));
   return { ms, roundTrips: Math.max(0, ...depth), calls: calls.length };
 }
 

@@ -37,14 +37,14 @@ export async function startBenchServer(timezone = 'Europe/Berlin', nodeArgs: str
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...NO_LIMITS } });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (c) => reject(new Error(`server exited (${c})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const msg = JSON.parse(line) as { msg?: string; url?: string };
         if (msg.msg === 'listening' && msg.url) resolve(msg.url);
       } catch { /* a request log line or text */ }
     });
   });
-  child.stdout!.resume();
+  child.stdout.resume();
 
   return {
     url, child, sk,

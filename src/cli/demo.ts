@@ -33,7 +33,7 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
   const call = async (method: string, path: string, body?: unknown, auth = secret_key, headers: Record<string, string> = {}) => {
     const res = await app.request(`http://demo/api/v1${path}`, { method, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? null : JSON.stringify(body) });
     if (!res.ok) throw new Error(`demo seed: ${method} ${path} → ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
+    return res.json();
   };
   // The emails' manage links open the shop page; the merchant's notices land in the demo mailbox too.
   await call('PATCH', '/business', { booking_page_url: `${origins[0]}/`, notification_email: 'owner@studio-lumen.example', reply_to: 'hello@studio-lumen.example' });
@@ -51,14 +51,14 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
   const consult = await call('POST', '/services', { name: 'Free consultation', description: 'Fifteen minutes to talk about what you would like.', duration_minutes: 15, price: null, staff_ids: [jonas.id], slot_interval_minutes: 15, horizon_days: 60 });
   const pk = await call('POST', '/api-keys', { name: 'Demo shop page', type: 'publishable', allowed_origins: origins });
   // A few existing bookings in the coming days, so the calendar looks lived in.
-  const session = (await call('POST', '/session', undefined, pk.key, { origin: origins[0]! })).session_token;
+  const session = (await call('POST', '/session', undefined, pk.key, { origin: origins[0] })).session_token;
   const today = new Date();
   for (let d = 1, made = 0; d <= 10 && made < 5; d++) {
     const date = new Date(today.getTime() + d * 86_400_000).toISOString().slice(0, 10);
-    const avail = await call('GET', `/availability?service_id=${cut.id}&from=${date}&to=${date}&timezone=Europe/Berlin`, undefined, session, { origin: origins[0]! });
+    const avail = await call('GET', `/availability?service_id=${cut.id}&from=${date}&to=${date}&timezone=Europe/Berlin`, undefined, session, { origin: origins[0] });
     const slot = avail.days[0].slots[Math.min(2, avail.days[0].slots.length - 1)];
     if (!slot) continue;
-    await call('POST', '/bookings', { service_id: cut.id, start: slot.start, timezone: 'Europe/Berlin', customer: { name: ['Lena Fischer', 'Tom Becker', 'Sofia Rossi', 'Ben Schulz', 'Mia Wagner'][made]!, email: `guest${made}@example.com` } }, session, { origin: origins[0]!, 'idempotency-key': crypto.randomUUID() });
+    await call('POST', '/bookings', { service_id: cut.id, start: slot.start, timezone: 'Europe/Berlin', customer: { name: ['Lena Fischer', 'Tom Becker', 'Sofia Rossi', 'Ben Schulz', 'Mia Wagner'][made], email: `guest${made}@example.com` } }, session, { origin: origins[0], 'idempotency-key': crypto.randomUUID() });
     made++;
   }
   const keys = { business_id: business.id, secret_key, publishable_key: pk.key, publishable_key_id: pk.id, services: { cut: cut.id, trim: trim.id, consult: consult.id } };

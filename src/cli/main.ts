@@ -74,7 +74,7 @@ async function settingsCommand(args: string[]) {
   const store = await storeFromConfig(configFromEnv(), values.db);
   try {
     const all = await store.db.selectFrom('businesses').select('id').execute();
-    const id = values.business ?? (all.length === 1 ? all[0]!.id : undefined);
+    const id = values.business ?? (all.length === 1 ? all[0].id : undefined);
     if (!id) throw new UsageError(all.length ? `--business is required: this database holds ${all.length} businesses (${all.map((b) => b.id).join(', ')})` : 'this database holds no business yet: run booking-api init first');
     if (!all.some((b) => b.id === id)) throw new UsageError(`no business ${id} in this database`);
     if (Object.keys(patch).length) await store.db.updateTable('businesses').set(patch).where('id', '=', id).execute();

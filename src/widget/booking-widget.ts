@@ -191,7 +191,7 @@ export class BookingWidget extends LitElement {
     const view = (views[s.step] ?? first.loading) as StepView<Step>;
     return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
       <p class="sr" role="status" aria-live="polite">${f.announce}</p>
-      ${view(f, s as never)}
+      ${view(f, s)}
     </div>`;
   }
 }

@@ -84,7 +84,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const id = clock.setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clock.clearTimeout(id);
-      reject(signal.reason);
+      reject(signal.reason as Error); // an AbortError DOMException, or what abort() was given
     }, { once: true });
   });
 }

@@ -33,8 +33,8 @@ e2e('books a slot with the mouse on a page of another origin; the merchant finds
   const { data } = await biz.admin<{ data: { id: string; start: string; status: string; customer: { email: string } }[] }>('GET', '/bookings');
   const mine = data.filter((b) => b.customer.email === 'ada@example.com');
   assert.equal(mine.length, 1, 'exactly one booking for the customer');
-  assert.equal(mine[0]!.status, 'confirmed');
-  assert.equal(Date.parse(mine[0]!.start), Date.parse(start), 'booked at the time that was clicked');
+  assert.equal(mine[0].status, 'confirmed');
+  assert.equal(Date.parse(mine[0].start), Date.parse(start), 'booked at the time that was clicked');
 
   // After a reload, the guest's upcoming bookings list it.
   await page.reload();
@@ -88,9 +88,9 @@ e2e('books a slot with the keyboard alone (Tab, Enter, Space, arrows)', async (_
 
   const { data } = await biz.admin<{ data: { customer: { name: string; email: string }; start: string }[] }>('GET', '/bookings');
   assert.equal(data.length, 1);
-  assert.equal(data[0]!.customer.name, 'Grace Hopper');
-  assert.equal(data[0]!.customer.email, 'grace@example.com');
-  const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(data[0]!.start));
+  assert.equal(data[0].customer.name, 'Grace Hopper');
+  assert.equal(data[0].customer.email, 'grace@example.com');
+  const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(data[0].start));
   assert.equal(berlinDate, day.date, 'booked on the day picked in the calendar');
   assert.ok(slot.text.length > 0, 'the focused time button has a label');
 });

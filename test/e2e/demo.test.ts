@@ -28,15 +28,15 @@ async function startDemo(db: string, port: number): Promise<Demo> {
   const child = spawn(process.execPath, [BIN, 'demo', '--db', db, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NOTIFY_POLL_MS: '100' } });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
   await until(() => out, (o) => /Secret key\s+sk_test_\S+/.test(o) || child.exitCode !== null, `the demo starts (${err})`, 60_000);
   assert.equal(child.exitCode, null, `the demo exited: ${err}`);
   return {
     child, out,
-    url: /Shop page\s+(\S+)/.exec(out)![1]!.replace(/\/$/, ''),
-    pk: /Publishable key\s+(pk_test_\S+)/.exec(out)![1]!,
-    sk: /Secret key\s+(sk_test_\S+)/.exec(out)![1]!,
+    url: /Shop page\s+(\S+)/.exec(out)![1].replace(/\/$/, ''),
+    pk: /Publishable key\s+(pk_test_\S+)/.exec(out)![1],
+    sk: /Secret key\s+(sk_test_\S+)/.exec(out)![1],
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -49,7 +49,7 @@ let dir = '';
 let db = '';
 let demo: Demo;
 let browser: Browser;
-const admin = async (path: string) => (await fetch(`${demo.url}/api/v1${path}`, { headers: { authorization: `Bearer ${demo.sk}` } })).json() as Promise<any>;
+const admin = async (path: string) => (await fetch(`${demo.url}/api/v1${path}`, { headers: { authorization: `Bearer ${demo.sk}` } })).json();
 
 before(async () => {
   if (!existsSync(join(ROOT, 'dist/widget/widget.js'))) throw new Error('dist/widget/widget.js is missing: run `npm run build` first (npm run test:e2e does)');

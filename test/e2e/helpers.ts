@@ -51,11 +51,11 @@ export async function startApi(db: string, env: Record<string, string> = {}): Pr
     env: { ...process.env, ...env },
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API server did not start: ${stderr}`)), 60_000);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`API server exited (${code}): ${stderr}`)); });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const msg = JSON.parse(line);
         if (msg.msg === 'listening') { clearTimeout(timer); resolve(msg.url); }
@@ -115,7 +115,7 @@ export class PageServer {
         return res.end(readFileSync(join(ROOT, 'demo/shop.css')));
       }
       const m = /^\/shop\/([\w-]+)$/.exec(url.pathname);
-      const page = m ? this.pages.get(m[1]!) : undefined;
+      const page = m ? this.pages.get(m[1]) : undefined;
       if (!page) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         return res.end('not found');

@@ -41,8 +41,8 @@ e2e('two customers pick the same slot: one gets it, the other is told kindly and
   // Both click the same time at once.
   await Promise.all(pages.map((p) => same(p).click()));
   const steps = await until(() => Promise.all(pages.map((p) => step(p))), (s) => s.includes('details') && s.includes('time') && !pages.some((p) => p.isClosed()), 'one customer holds the time, the other stays on the times');
-  const winner = pages[steps.indexOf('details')]!;
-  const loser = pages[steps.indexOf('time')]!;
+  const winner = pages[steps.indexOf('details')];
+  const loser = pages[steps.indexOf('time')];
 
   // The loser is told kindly, and the list is fresh: the taken time is gone, others remain.
   await visible(loser.locator('booking-widget .notice', { hasText: 'Sorry, someone else just took that time. Here are the times still free.' }));

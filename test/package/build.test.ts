@@ -49,7 +49,7 @@ describe('widget build', () => {
   it('loads nothing but widget.js before the first paint, and one chunk for the steps and schemas after it', () => {
     const entry = readFileSync(join(out, 'widget.js'), 'utf8');
     assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
-    const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1]!.split('-')[0]).sort();
+    const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1].split('-')[0]).sort();
     assert.deepEqual([...new Set(lazy)], ['ar', 'de', 'flow']);
     assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), ['ar', 'de', 'flow']);
   });
@@ -76,7 +76,7 @@ describe('template minifier', () => {
       configFile: false, logLevel: 'silent', plugins: [minifyTemplates()],
       build: { write: false, minify: false, lib: { entry: join(dir, 'fixture.ts'), formats: ['es'], fileName: 'fixture' } },
     })) as Rolldown.RolldownOutput[] | Rolldown.RolldownOutput;
-    const code = (Array.isArray(result) ? result[0]! : result).output[0].code;
+    const code = (Array.isArray(result) ? result[0] : result).output[0].code;
     const mod = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as Record<string, string>;
     assert.equal(mod.style, " .a::after{content:'x:  y, z;}';color:red}.b{font-family:\"Fira  Sans\",serif}");
     assert.equal(mod.pre, '<pre>\n  two  spaces\n</pre>');

@@ -41,7 +41,7 @@ describe('<booking-widget> accessibility', () => {
       const el = await mount(f, { service: f.serviceId });
       await untilStep(el, 'date');
       const [day] = await freeDays(el);
-      expect(getComputedStyle(day!).outlineColor).to.equal('rgb(1, 2, 3)');
+      expect(getComputedStyle(day).outlineColor).to.equal('rgb(1, 2, 3)');
       const next = $(el, 'bw-calendar')!.shadowRoot!.querySelector('[part~="month-next"]')!;
       expect(getComputedStyle(next).color).to.equal('rgb(4, 5, 6)');
     } finally {
@@ -57,7 +57,7 @@ describe('<booking-widget> accessibility', () => {
     const submit = $<HTMLButtonElement>(el, 'button[type=submit]')!;
     const luminance = (css: string) => {
       const [r, g, b] = css.match(/[\d.]+/g)!.map(Number).map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const [fg, bg] = [luminance(getComputedStyle(submit).color), luminance(getComputedStyle(submit).backgroundColor)];
     const contrast = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
@@ -140,7 +140,7 @@ describe('<booking-widget> time display', () => {
     el.shadowRoot!.querySelector('bw-calendar')!.shadowRoot!.querySelector<HTMLButtonElement>('button.free')!.click();
     await untilStep(el, 'time');
     await waitUntil(() => el.shadowRoot!.querySelectorAll('.times time').length > 0);
-    const texts = () => [...el.shadowRoot!.querySelectorAll('.times time')].map((t) => t.textContent!);
+    const texts = () => [...el.shadowRoot!.querySelectorAll('.times time')].map((t) => t.textContent);
     expect(texts().some((t) => /AM|PM/.test(t))).to.equal(true);
     const toggle = $<HTMLInputElement>(el, 'input[type=checkbox]')!;
     toggle.click();

@@ -20,7 +20,7 @@ type Intercept = (req: Seen, real: () => Promise<Response>) => Promise<Response>
 let intercept: Intercept | undefined;
 const realFetch = window.fetch.bind(window);
 window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
-  const req: Seen = { method: (init.method ?? 'GET').toUpperCase(), url: String(input), headers: new Headers(init.headers), body: (init.body as string) ?? null };
+  const req: Seen = { method: (init.method ?? 'GET').toUpperCase(), url: input instanceof Request ? input.url : String(input), headers: new Headers(init.headers), body: (init.body as string) ?? null };
   seen.push(req);
   const real = () => realFetch(input, init);
   return intercept ? intercept(req, real) : real();
@@ -65,7 +65,7 @@ export async function toDetails(el: BookingWidget) {
     $(el, 'button.service')!.click();
   }
   await untilStep(el, 'date');
-  (await freeDays(el))[0]!.click();
+  (await freeDays(el))[0].click();
   await untilStep(el, 'time');
   (await safeTime(el)).click();
   await untilStep(el, 'details');
@@ -78,7 +78,7 @@ export async function toDetails(el: BookingWidget) {
 export async function safeTime(el: BookingWidget): Promise<HTMLButtonElement> {
   await waitUntil(() => $$(el, '.times button').length > 0, 'times');
   const times = $$<HTMLButtonElement>(el, '.times button');
-  return times.find((b) => Date.parse(b.querySelector('time')!.dateTime) > Date.now() + 10 * 60_000) ?? times[0]!;
+  return times.find((b) => Date.parse(b.querySelector('time')!.dateTime) > Date.now() + 10 * 60_000) ?? times[0];
 }
 
 /** A whole booking with the defaults: mounted, through the steps, submitted; resolves on the confirmation. */
@@ -103,7 +103,7 @@ export async function fillDetails(el: BookingWidget, v = { name: 'Ada Lovelace',
 }
 
 /** The shown month's free days; none while it loads. */
-export const free = (el: BookingWidget): Set<string> => (el.flow.month?.status === 'complete' ? el.flow.month!.value!.free : new Set());
+export const free = (el: BookingWidget): Set<string> => (el.flow.month?.status === 'complete' ? el.flow.month.value!.free : new Set());
 
 /** The month the calendar shows (or the open day's month, on the time step). */
 export function shownMonth(el: BookingWidget): string {

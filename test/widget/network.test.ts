@@ -18,8 +18,8 @@ describe('<booking-widget> network', () => {
     await bookOne(f);
     const posts = requests(/\/bookings$/, 'POST');
     expect(posts).to.have.length(2);
-    expect(posts[0]!.headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/);
-    expect(posts[1]!.headers.get('idempotency-key')).to.equal(posts[0]!.headers.get('idempotency-key'));
+    expect(posts[0].headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/);
+    expect(posts[1].headers.get('idempotency-key')).to.equal(posts[0].headers.get('idempotency-key'));
     expect((await adminBookings()).data).to.have.length(1);
   });
 
@@ -79,7 +79,7 @@ describe('<booking-widget> network', () => {
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
     await waitUntil(() => free(el).size > 0);
-    (await freeDays(el))[0]!.click();
+    (await freeDays(el))[0].click();
     (await safeTime(el)).click();
     await waitUntil(() => requests(/\/holds$/).length === 1 && !el.flow.busy, 'hold refused');
     await new Promise((r) => setTimeout(r, 300));
@@ -92,7 +92,7 @@ describe('<booking-widget> network', () => {
     const el = await mount(f, { service: f.serviceId });
     await untilStep(el, 'date');
     await waitUntil(() => free(el).size > 0);
-    (await freeDays(el))[0]!.click();
+    (await freeDays(el))[0].click();
     const time = await safeTime(el);
     onFetch(async (req, real) => (/\/holds$/.test(req.url)
       ? new Response(JSON.stringify({ error: { code: 'slot_taken', message: 'taken' } }), { status: 409, headers: { 'content-type': 'application/json' } })

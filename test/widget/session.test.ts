@@ -52,8 +52,8 @@ describe('<booking-widget> session', () => {
       <booking-widget publishable-key=${f.pk} api-base=${f.apiBase}></booking-widget>
       <booking-widget publishable-key=${f.pk} api-base=${f.apiBase} service=${f.serviceId}></booking-widget></div>`);
     const [a, b] = [...both.querySelectorAll('booking-widget')];
-    await untilStep(a!, 'services');
-    await untilStep(b!, 'date');
+    await untilStep(a, 'services');
+    await untilStep(b, 'date');
     expect(sessionPosts()).to.equal(1);
   });
 
@@ -159,7 +159,7 @@ describe('<booking-widget> session', () => {
     await untilStep(el, 'services');
     expect(sessionPosts()).to.equal(2);
     expect(requests(/\/services$/)).to.have.length(2);
-    expect(requests(/\/services$/)[1]!.headers.get('authorization')).to.not.equal(requests(/\/services$/)[0]!.headers.get('authorization'));
+    expect(requests(/\/services$/)[1].headers.get('authorization')).to.not.equal(requests(/\/services$/)[0].headers.get('authorization'));
   });
 
   it('should stop cleanly and show the fallback link when the key is revoked', async () => {
@@ -173,7 +173,7 @@ describe('<booking-widget> session', () => {
       $<HTMLButtonElement>(el, 'button.service')!.click();
       await untilStep(el, 'unavailable');
       const slot = $<HTMLSlotElement>(el, 'slot')!;
-      expect(slot.assignedElements()[0]!.textContent).to.equal('Book by phone');
+      expect(slot.assignedElements()[0].textContent).to.equal('Book by phone');
       expect(errors.filter((e) => e.includes('key_revoked'))).to.have.length(1);
       const before = requests(/\/api\/v1\//).length;
       await new Promise((r) => setTimeout(r, 300));

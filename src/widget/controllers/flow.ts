@@ -113,7 +113,7 @@ export class Flow implements ReactiveController {
     this.#stepAbort.abort();
     this.#stepAbort = new AbortController();
     fire(this.host, 'bw-step-change', { step: next.step, previous });
-    if (this.#interacted) this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+    if (this.#interacted) void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('h2')?.focus());
   }
 
   /**
@@ -163,7 +163,7 @@ export class Flow implements ReactiveController {
       if (h.service) return await this.openService(h.service);
       this.restart();
     } catch (err) {
-      this.fail(err, () => this.start());
+      this.fail(err, () => void this.start());
     }
   }
 

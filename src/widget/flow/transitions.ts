@@ -17,7 +17,7 @@ type F = Flow;
 /** crypto.randomUUID needs a secure context; a plain-http merchant page still gets a v4 UUID. */
 const uuid = (): string =>
   crypto.randomUUID?.() ??
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16));
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (Number(c) / 4)))).toString(16));
 
 /** A service's calendar, at this month (or the next, when this one has no time left). */
 export function openService(f: F, id: string | undefined, moving?: Held) {
@@ -154,7 +154,7 @@ export async function openManage(f: F, id: string, token?: string) {
     const { booking } = await api.booking(f.api!, id, token, { signal: f.signal });
     f.go({ step: 'manage', booking, token });
   } catch (err) {
-    f.fail(err, () => openManage(f, id, token));
+    f.fail(err, () => void openManage(f, id, token));
   }
 }
 

@@ -7,7 +7,7 @@ import { back, heading, notice } from './parts.ts';
 /** The chosen day's free times, in the customer's zone and hour cycle. */
 export const time: StepView<'time'> = (f, s) => {
   const m = f.msg;
-  const slots = f.month?.status === 'complete' ? f.month!.value!.days.get(s.date) ?? [] : undefined;
+  const slots = f.month?.status === 'complete' ? f.month.value!.days.get(s.date) ?? [] : undefined;
   return html`${heading(m.chooseTime)}
     <p class="muted">${fmt.dateLong(f.lang, s.date)} · ${f.zone.replace(/_/g, ' ')}</p>${notice(f)}
     ${slots === undefined ? html`<div class="skeleton" aria-busy="true"></div>`
