@@ -2,6 +2,7 @@ import type { Booking, BookingCreated, BookingRequest } from '../../contract/ind
 import { H } from '../../contract/index.ts';
 import type { Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
 import { hashToken, newId, randomToken } from '../auth/tokens.ts';
+import { ApiError } from '../http/errors.ts';
 import { dayStart } from '../scheduling/index.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow } from '../store/schema.ts';
@@ -9,7 +10,7 @@ import { iso, nextDate } from '../time.ts';
 import { recordBookingEvent } from '../notify/outbox.ts';
 import { getBusiness } from './business.ts';
 import { guestFor } from './guests.ts';
-import type { StoredResponse } from './idempotency.ts';
+import * as idem from './idempotency.ts';
 import { claimSlot } from './slots.ts';
 
 export function bookingOut(b: BookingRow): Booking {
@@ -29,7 +30,7 @@ export function bookingOut(b: BookingRow): Booking {
 export type NewBooking = Omit<BookingRequest, 'start'> & { startMs: number };
 
 /** Claims the slot and inserts the booking, with its notifications; runs inside one write transaction. */
-export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, guestToken: string | undefined, b: NewBooking): Promise<StoredResponse> {
+export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, guestToken: string | undefined, b: NewBooking): Promise<idem.StoredResponse> {
   const now = deps.now();
   const guest = await guestFor(tx, p, guestToken, now);
   // The guest's own hold must not stand in the way of the guest's booking, and keeps its staff member.
@@ -54,6 +55,33 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
   await tx.deleteFrom('holds').where('guest_id', '=', guest.id).execute();
   const body: BookingCreated = { booking: bookingOut(row), manage_token: manageToken };
   return { status: 201, body, headers: { [H.guestToken]: guest.token } };
+}
+
+/**
+ * Books at most once per Idempotency-Key (decision 003). Phase one claims the key; phase two
+ * books and records the answer in one transaction, so a crash can leave a claimed key (retried
+ * after a minute) but never a booking without its answer. The key is bound to the request as
+ * sent; a final 4xx is recorded too, so a retry gets the same answer.
+ */
+export async function bookOnce(deps: Deps, p: SessionPrincipal, key: string, sent: BookingRequest, guestToken: string | undefined, b: NewBooking): Promise<idem.StoredResponse> {
+  const hash = idem.requestHash(sent);
+  const replay = await deps.store.write((tx) => idem.claim(tx, p, key, hash, deps.now()), p.businessId);
+  if (replay) return replay;
+  try {
+    return await deps.store.write(async (tx) => {
+      const res = await createBooking(tx, deps, p, guestToken, b);
+      await idem.finish(tx, p, key, res);
+      return res;
+    }, p.businessId);
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) {
+      const res = { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: {} };
+      await deps.store.write((tx) => idem.finish(tx, p, key, res), p.businessId);
+    } else {
+      await deps.store.write((tx) => idem.release(tx, p, key), p.businessId).catch(() => {});
+    }
+    throw err;
+  }
 }
 
 /** A guest's bookings: upcoming first, soonest first; then the rest, most recent first. */

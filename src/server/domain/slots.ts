@@ -39,7 +39,7 @@ export async function freeStaffFor(db: Tx, service: ServiceRow, staff: StaffRow[
  * calendar date), so work spreads evenly; ties go to the merchant's order.
  */
 export async function leastBusy(db: Tx, candidates: string[], start: number, businessId: string): Promise<string> {
-  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 1) return candidates[0];
   const zone = (await getBusiness(db, businessId)).timezone;
   const date = localDate(start, zone);
   const rows = await db.selectFrom('bookings').select(['staff_id', 'start_ms'])

@@ -8,8 +8,10 @@ import { canonicalZone } from '../scheduling/index.ts';
 // prints it; no handler checks input of its own.
 
 /** Thrown by a check to refuse the input; becomes the envelope's `fields`. */
-class Refused {
-  constructor(readonly fields: FieldError[]) {}
+class Refused extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super('refused');
+  }
 }
 
 export type Refuse = (property: string, message: string) => never;

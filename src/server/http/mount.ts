@@ -29,7 +29,7 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: D
       const answer = await r.handler({ deps, principal: c.get('principal'), ...input }, c);
       if (answer instanceof Response) return answer;
       const status = r.ok[0] as 200;
-      return answer === null || answer === undefined ? c.body(null, status) : c.json(answer as object, status);
+      return answer === null || answer === undefined ? c.body(null, status) : c.json(answer, status);
     });
   }
 }

@@ -33,7 +33,7 @@ function requestBody(r: Route & { body: z.ZodMiniType }): Json {
   const schema = json(r.body, 'input') as { properties?: Record<string, Json> };
   for (const [name, note] of Object.entries(notesOf(r.body))) {
     const property = schema.properties?.[name];
-    if (property) property.description = property.description ? `${property.description} ${note}` : note;
+    if (property) property.description = typeof property.description === 'string' ? `${property.description} ${note}` : note;
   }
   return { required: !r.bodyOptional, content: { 'application/json': { schema } } };
 }

@@ -55,7 +55,7 @@ export interface RouteSpec<P extends string, A extends Auth, Q extends Schema | 
   also?: readonly OtherAnswer[];
   /** Error codes of this route beyond those its credential and its inputs bring. */
   errors?: readonly ErrorCode[];
-  handler(input: Input<P, A, Q, B, Hd>, c: Context<AppEnv>): Promise<Answer<O>>;
+  handler(input: Input<P, A, Q, B, Hd>, c: Context<AppEnv>): Answer<O> | Promise<Answer<O>>;
 }
 
 /** A declaration as the route table holds it: types erased, every error code listed. */
@@ -71,7 +71,7 @@ export interface Route {
   ok: readonly [number, Schema | null];
   also: readonly OtherAnswer[];
   errors: readonly ErrorCode[];
-  handler(input: { deps: Deps; principal: Principal | undefined; params: Record<string, string>; query: unknown; body: unknown; headers: unknown }, c: Context<AppEnv>): Promise<unknown>;
+  handler(input: { deps: Deps; principal: Principal | undefined; params: Record<string, string>; query: unknown; body: unknown; headers: unknown }, c: Context<AppEnv>): unknown;
 }
 
 /** The errors each credential can answer with, before the route does anything of its own. */
@@ -86,13 +86,13 @@ const CREDENTIAL_ERRORS: Record<Credential, readonly ErrorCode[]> = {
 export function route<const P extends string, const A extends Auth, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined, Hd extends z.ZodMiniObject | undefined = undefined, O extends Schema | null = null>(
   spec: RouteSpec<P, A, Q, B, Hd, O>,
 ): Route {
-  const credentials: readonly Credential[] = typeof spec.auth === 'string' ? [spec.auth as Credential] : spec.auth as readonly Credential[];
+  const credentials: readonly Credential[] = typeof spec.auth === 'string' ? [spec.auth] : spec.auth;
   const errors = new Set<ErrorCode>(credentials.flatMap((c) => CREDENTIAL_ERRORS[c]));
   if (spec.headers || spec.query || spec.body) errors.add('invalid_request');
   if (spec.body) errors.add('payload_too_large');
   for (const code of spec.errors ?? []) errors.add(code);
   const { auth: _, errors: __, also, ...rest } = spec;
-  return { ...rest, credentials, also: also ?? [], errors: [...errors] } as Route;
+  return { ...rest, credentials, also: also ?? [], errors: [...errors] };
 }
 
 /** The same routes under a base path (`/api/v1`). */

@@ -8,7 +8,7 @@ export const systemRoutes = [
   route({
     method: 'get', path: '/health', auth: 'none', summary: 'Liveness: 200 while the process runs, draining or not',
     ok: [200, Status('ok')],
-    handler: async () => ({ status: 'ok' }),
+    handler: () => ({ status: 'ok' }),
   }),
   // Readiness: 200 only while the database answers and the process is not shutting down.
   // Liveness stays 200 in both cases, so nothing restarts a draining process.
