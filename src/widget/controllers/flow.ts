@@ -48,7 +48,7 @@ export class Flow implements ReactiveController {
   later: Later | undefined;
   readonly session: SessionController;
   /** The shown month's free times (flow/month.ts), from when the flow chunk is here. */
-  month: Task<[MonthQuery], Month> | undefined;
+  month: Task<MonthQuery, Month> | undefined;
   #laterLoading: Promise<Later> | undefined;
   /** Aborts the requests of the step being left. */
   #stepAbort = new AbortController();
@@ -171,7 +171,7 @@ export class Flow implements ReactiveController {
   load(): Promise<Later> {
     return (this.#laterLoading ??= import('../flow/index.ts').then((m) => {
       this.later = m;
-      this.month = m.monthTask(this);
+      this.month = new m.MonthTask(this);
       new m.Countdown(this);
       this.host.requestUpdate();
       return m;

@@ -1,37 +1,37 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-export interface TaskOptions<A extends readonly unknown[], R> {
-  /** The work for some arguments; the signal aborts when newer arguments replace these. */
-  task: (args: A, signal: AbortSignal) => Promise<R>;
-  /** The arguments, read before each render of the host; undefined: nothing to do now. */
-  args: () => A | undefined;
-  onComplete?: (value: R, args: A) => void;
-  onError?: (error: unknown, retry: () => void) => void;
-}
-
 /**
  * Loads what the host shows, the way `@lit/task` does, in the few lines the widget needs: it runs
  * when its arguments change (not when the step does, nor when the element moves in the DOM),
  * aborts a run that newer arguments replaced, and says where it is (`pending`, `complete`,
  * `error`). A run's answer is kept only if no newer run began, so a late answer never overwrites.
+ * Subclasses give the arguments (read before each render of the host) and the work.
  */
-export class Task<A extends readonly unknown[], R> implements ReactiveController {
+export abstract class Task<A, R> implements ReactiveController {
   status: 'initial' | 'pending' | 'complete' | 'error' = 'initial';
   value: R | undefined;
   #key: string | undefined;
   #abort: AbortController | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly o: TaskOptions<A, R>) {
+  constructor(protected readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
+  /** The arguments now; undefined: nothing to load. */
+  protected abstract args(): A | undefined;
+  /** The work for some arguments; the signal aborts when newer arguments replace them. */
+  protected abstract work(args: A, signal: AbortSignal): Promise<R>;
+  /** What follows a run: its value (complete), or its error and a way to try again. */
+  protected abstract done(args: A, error?: unknown): void;
+
   hostUpdate() {
-    const args = this.o.args();
-    if (args && JSON.stringify(args) !== this.#key) void this.run(args);
+    const args = this.args();
+    if (args && JSON.stringify(args) !== this.#key) void this.run();
   }
 
-  /** Runs now, with the current arguments unless given others (also to load the same again). */
-  async run(args = this.o.args()): Promise<void> {
+  /** Runs now with the current arguments (also to load the same again). */
+  async run(): Promise<void> {
+    const args = this.args();
     if (!args) return;
     this.#key = JSON.stringify(args);
     this.#abort?.abort();
@@ -39,15 +39,15 @@ export class Task<A extends readonly unknown[], R> implements ReactiveController
     this.status = 'pending';
     this.host.requestUpdate();
     try {
-      const value = await this.o.task(args, abort.signal);
+      const value = await this.work(args, abort.signal);
       if (abort.signal.aborted) return;
       this.value = value;
       this.status = 'complete';
-      this.o.onComplete?.(value, args);
+      this.done(args);
     } catch (err) {
       if (abort.signal.aborted) return;
       this.status = 'error';
-      this.o.onError?.(err, () => void this.run(args));
+      this.done(args, err ?? new Error('failed'));
     }
     this.host.requestUpdate();
   }

@@ -3,5 +3,5 @@
 export { later as views } from '../steps/index.ts';
 export { backToTimes, loadMine, openManage, openService, restore } from './transitions.ts';
 export { readableOn } from './look.ts';
-export { monthTask } from './month.ts';
+export { MonthTask } from './month.ts';
 export { Countdown } from './countdown.ts';

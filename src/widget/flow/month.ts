@@ -11,25 +11,30 @@ export interface Month { free: Set<string>; days: Map<string, { start: string; e
  * arguments come from the flow's state, so a step change never aborts it and a reload's restored
  * state loads what it shows.
  */
-export function monthTask(f: Flow) {
-  return new Task<[MonthQuery], Month>(f.host, {
-    args: () => {
-      const s = f.state;
-      const q = s.step === 'date' ? f.query(s.service.id, s.month) : s.step === 'time' ? f.query(s.service.id, monthOf(s.date)) : undefined;
-      return q && [q];
-    },
-    task: async ([q], signal) => {
-      const res = await (f.takeEarly(q) ?? f.api!.availability(q, { signal, onWait: f.wait }));
-      return { free: new Set(res.days.filter((d) => d.slots.length).map((d) => d.date)), days: new Map(res.days.map((d) => [d.date, d.slots])) };
-    },
-    onComplete: (m, [q]) => {
-      const s = f.state;
-      if (f.notice && !f.notice.bad) f.notice = undefined;
-      // The current month with every time gone (late on its last day) gives way to the next, once.
-      if (s.step === 'date' && s.onward && !m.free.size && s.month === monthOf(q.from) && s.month === monthOf(f.today)) {
-        f.go({ ...s, month: addMonths(s.month, 1), onward: false });
-      }
-    },
-    onError: (err, retry) => f.fail(err, retry),
-  });
+export class MonthTask extends Task<MonthQuery, Month> {
+  constructor(private readonly f: Flow) {
+    super(f.host);
+  }
+
+  protected args() {
+    const s = this.f.state;
+    return s.step === 'date' ? this.f.query(s.service.id, s.month) : s.step === 'time' ? this.f.query(s.service.id, monthOf(s.date)) : undefined;
+  }
+
+  protected async work(q: MonthQuery, signal: AbortSignal): Promise<Month> {
+    const f = this.f;
+    const res = await (f.takeEarly(q) ?? f.api!.availability(q, { signal, onWait: f.wait }));
+    return { free: new Set(res.days.filter((d) => d.slots.length).map((d) => d.date)), days: new Map(res.days.map((d) => [d.date, d.slots])) };
+  }
+
+  protected done(q: MonthQuery, error?: unknown) {
+    const f = this.f;
+    const s = f.state;
+    if (error) return f.fail(error, () => void this.run());
+    if (f.notice && !f.notice.bad) f.notice = undefined;
+    // The current month with every time gone (late on its last day) gives way to the next, once.
+    if (s.step === 'date' && s.onward && !this.value!.free.size && s.month === monthOf(q.from) && s.month === monthOf(f.today)) {
+      f.go({ ...s, month: addMonths(s.month, 1), onward: false });
+    }
+  }
 }
