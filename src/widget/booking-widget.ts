@@ -112,7 +112,7 @@ export class BookingWidget extends LitElement {
     this.msg = en;
   }
 
-  /** The step on show. */
+  /** @internal The step on show, for tests and tools; a page listens for `bw-step-change`. */
   get step(): Step {
     return this.flow.state.step;
   }
