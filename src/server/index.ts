@@ -17,7 +17,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The built widget and the demo pages, served beside the API when they exist. */
 export function defaultStatic(vars?: Record<string, string>): StaticOptions {
-  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   return { widgetDir: join(ROOT, 'dist/widget'), demoDir: join(ROOT, 'demo'), version, ...(vars ? { vars } : {}) };
 }
 
@@ -58,7 +58,7 @@ async function connectRedis(url: string) {
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw new Error(`cannot reach Redis (REDIS_URL): ${(err as Error).message}`);
+    throw new Error(`cannot reach Redis (REDIS_URL): ${(err as Error).message}`, { cause: err });
   }
   return client;
 }

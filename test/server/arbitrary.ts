@@ -36,7 +36,7 @@ function fromDef(def: Def, pools: Pools): fc.Arbitrary<unknown> {
   switch (def.type) {
     case 'object': {
       const shape = def.shape as Record<string, z.core.$ZodType>;
-      const required = Object.keys(shape).filter((k) => defOf(shape[k]!).type !== 'optional');
+      const required = Object.keys(shape).filter((k) => defOf(shape[k]).type !== 'optional');
       return fc.record(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, valid(v, pools, k)])), { requiredKeys: required });
     }
     case 'optional': return valid(def.innerType, pools);

@@ -87,6 +87,6 @@ describe('bad input', () => {
       ['reschedule garbage', await s.h.req('POST', '/bookings/bk_x/reschedule?token=t', { rawBody: 'garbage', headers: { 'content-type': 'application/json' } })],
     ];
     for (const [label, r] of cases) assertEnvelope(r, label);
-    assert.equal(cases[0]![1].status, 404);
+    assert.equal(cases[0][1].status, 404);
   });
 });

@@ -25,7 +25,7 @@ describe(`concurrent bookings against a real server process and its database (${
     const admin = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${sk}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-      return res.json() as Promise<any>;
+      return res.json();
     };
     const staff = await admin('POST', '/staff', { name: 'Solo' });
     await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: WEEK });
@@ -45,7 +45,7 @@ describe(`concurrent bookings against a real server process and its database (${
       method: 'POST',
       headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
       body: JSON.stringify({ service_id: serviceId, start, timezone: 'UTC', customer: { name: 'Racer', email } }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) }));
 
   it('gives exactly one 201 and 99 × 409 slot_taken to 100 simultaneous requests for one slot', async () => {
     const started = performance.now();
@@ -57,7 +57,7 @@ describe(`concurrent bookings against a real server process and its database (${
     assert.equal(created.length, 1);
     assert.equal(taken.length, 99);
     const [rows] = await db.query<{ n: number | string }>('select count(*) as n from bookings where start_ms = ?', [Date.parse(at('10'))]);
-    assert.equal(Number(rows!.n), 1);
+    assert.equal(Number(rows.n), 1);
   });
 
   it('never stores two overlapping bookings for one staff member, whatever the interleaving', async () => {
@@ -68,7 +68,7 @@ describe(`concurrent bookings against a real server process and its database (${
     assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'slot_taken')));
     const rows = (await db.query<{ start_ms: number | string; end_ms: number | string }>("select start_ms, end_ms from bookings where status = 'confirmed' order by start_ms"))
       .map((r) => ({ start_ms: Number(r.start_ms), end_ms: Number(r.end_ms) }));
-    for (let i = 1; i < rows.length; i++) assert.ok(rows[i]!.start_ms >= rows[i - 1]!.end_ms, 'bookings overlap');
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i].start_ms >= rows[i - 1].end_ms, 'bookings overlap');
     const later = rows.filter((r) => r.start_ms >= base);
     assert.equal(later.length, results.filter((r) => r.status === 201).length);
     // 14:00 then 15:30 leaves no room for a third; any order leaves at least two.

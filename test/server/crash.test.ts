@@ -32,7 +32,7 @@ describe('SIGKILL during a booking load', () => {
     const admin = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${sk}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-      return res.json() as Promise<any>;
+      return res.json();
     };
     const staff = await admin('POST', '/staff', { name: 'Solo' });
     await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: WEEK });
@@ -46,7 +46,7 @@ describe('SIGKILL during a booking load', () => {
   });
 
   it('keeps every answered booking exactly once, half-writes nothing, and serves again after a restart', async () => {
-    const session = async (url: string) => ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json()) as any).session_token as string;
+    const session = async (url: string) => ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json())).session_token as string;
     const token = await session(server.url);
     const attempts = Array.from({ length: 300 }, (_, i) => ({ key: crypto.randomUUID(), start: new Date(firstSlot + i * 15 * 60_000).toISOString() }));
     // A request the kill cuts off, before its headers or while its body is read, counts as
@@ -58,7 +58,7 @@ describe('SIGKILL during a booking load', () => {
           headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'idempotency-key': a.key },
           body: JSON.stringify({ service_id: serviceId, start: a.start, timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }),
         });
-        return { status: r.status, body: (await r.json()) as any };
+        return { status: r.status, body: (await r.json()) };
       } catch {
         return { status: 0, body: null };
       }
@@ -110,9 +110,9 @@ describe('SIGKILL during a booking load', () => {
     const again = await session(server.url);
     for (const [i, a] of attempts.entries()) {
       const r = await send(server.url, again, a);
-      if (answers[i]!.status === 201) {
+      if (answers[i].status === 201) {
         assert.equal(r.status, 201);
-        assert.equal(r.body.booking.id, answers[i]!.body.booking.id, 'the same booking, not a second one');
+        assert.equal(r.body.booking.id, answers[i].body.booking.id, 'the same booking, not a second one');
       } else {
         // Cut off mid-request: booked now, or its claim is still fresh (it lapses after a minute).
         assert.ok(r.status === 201 || (r.status === 409 && r.body.error.code === 'idempotency_in_progress'), `${r.status} ${JSON.stringify(r.body)}`);

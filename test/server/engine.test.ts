@@ -48,7 +48,7 @@ describe('slot engine: 09:00-17:00 across DST change weeks', () => {
       assert.equal(days.length, 7);
       assert.ok(days.some((d) => d.date === change));
       for (const day of days) {
-        assert.equal(hhmm(day.slots[0]!.start, zone), '09:00', `${day.date} opens at 09:00`);
+        assert.equal(hhmm(day.slots[0].start, zone), '09:00', `${day.date} opens at 09:00`);
         assert.equal(hhmm(day.slots.at(-1)!.start, zone), '16:00', `${day.date} last start 16:00`);
         assert.equal(day.slots.length, 15, `${day.date} has 15 slots`);
       }
@@ -64,16 +64,16 @@ describe('slot engine: gaps and repeated hours', () => {
   it('never offers 02:00 or 02:30 on the New York spring-forward night', () => {
     const q = night('2027-03-14', ['00:00', '06:00']);
     const [day] = availability(q);
-    assertWellFormed(q, [day!]);
-    assert.deepEqual(startsOf(day!, ny), ['00:00', '00:30', '01:00', '01:30', '03:00', '03:30', '04:00', '04:30', '05:00', '05:30']);
+    assertWellFormed(q, [day]);
+    assert.deepEqual(startsOf(day, ny), ['00:00', '00:30', '01:00', '01:30', '03:00', '03:30', '04:00', '04:30', '05:00', '05:30']);
   });
 
   it('offers 01:00 and 01:30 once each, at the earlier (EDT) instant, on the New York fall-back night', () => {
     const q = night('2027-11-07', ['00:00', '04:00']);
     const [day] = availability(q);
-    assertWellFormed(q, [day!]);
+    assertWellFormed(q, [day]);
     assert.deepEqual(
-      day!.slots.map((s) => hhmmOffset(s.start, ny)),
+      day.slots.map((s) => hhmmOffset(s.start, ny)),
       ['00:00-04:00', '00:30-04:00', '01:00-04:00', '01:30-04:00', '02:00-05:00', '02:30-05:00', '03:00-05:00', '03:30-05:00'],
     );
   });
@@ -85,7 +85,7 @@ describe('slot engine: gaps and repeated hours', () => {
     });
     const [day] = availability(q);
     assert.deepEqual(
-      day!.slots.map((s) => hhmmOffset(s.start, zone)),
+      day.slots.map((s) => hhmmOffset(s.start, zone)),
       ['00:00+11:00', '00:30+11:00', '01:00+11:00', '01:30+11:00', '02:00+10:30', '02:30+10:30'],
     );
   });
@@ -99,7 +99,7 @@ describe('slot engine: gaps and repeated hours', () => {
         return availability(night('2027-11-07', ['01:00', '03:00']));
       });
       assert.deepEqual(answers[0], answers[1]);
-      assert.equal(hhmmOffset(answers[0]![0]!.slots[0]!.start, ny), '01:00-04:00');
+      assert.equal(hhmmOffset(answers[0][0].slots[0].start, ny), '01:00-04:00');
     } finally {
       Settings.now = saved;
     }
@@ -109,14 +109,14 @@ describe('slot engine: gaps and repeated hours', () => {
     // 00:00-02:30 on the spring-forward night ends at 03:00 EDT, so a 60-minute
     // slot at 01:00 EST (ending 03:00 EDT) fits and 01:30 does not.
     const q = query([staffMember('a', ny, everyDay(['00:00', '02:30']))], '2027-03-14', '2027-03-14', ny);
-    assert.deepEqual(startsOf(availability(q)[0]!, ny), ['00:00', '00:30', '01:00']);
+    assert.deepEqual(startsOf(availability(q)[0], ny), ['00:00', '00:30', '01:00']);
   });
 
   it('keeps the wall-clock grid when a window starts inside the gap', () => {
     const q = query([staffMember('a', ny, everyDay(['02:30', '06:00']))], '2027-03-14', '2027-03-14', ny, {
       service: { slotIntervalMinutes: 60 },
     });
-    assert.deepEqual(startsOf(availability(q)[0]!, ny), ['03:30', '04:30']);
+    assert.deepEqual(startsOf(availability(q)[0], ny), ['03:30', '04:30']);
   });
 
   for (const [zone, date] of [
@@ -129,8 +129,8 @@ describe('slot engine: gaps and repeated hours', () => {
       assert.equal(midnight.toFormat('HH:mm'), '01:00', 'premise: luxon has a 00:00 → 01:00 gap here');
       const q = query([staffMember('a', zone, everyDay(['00:00', '03:00']))], date, date, zone);
       const [day] = availability(q);
-      assertWellFormed(q, [day!]);
-      assert.deepEqual(startsOf(day!, zone), ['01:00', '01:30', '02:00']);
+      assertWellFormed(q, [day]);
+      assert.deepEqual(startsOf(day, zone), ['01:00', '01:30', '02:00']);
       assert.equal(dayStart(date, zone), midnight.toMillis());
     });
   }
@@ -222,7 +222,7 @@ describe('slot engine: windows', () => {
     const q = query([staffMember('a', zone, everyDay(['09:00', '12:00'], ['11:00', '13:00']))], '2027-06-07', '2027-06-07', zone);
     const days = availability(q);
     assertWellFormed(q, days);
-    assert.deepEqual(startsOf(days[0]!, zone), ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00']);
+    assert.deepEqual(startsOf(days[0], zone), ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00']);
   });
 
   it('lists every date from..to, with [] where nothing is free, and nothing when to < from', () => {
@@ -272,9 +272,9 @@ describe('slot engine: zones', () => {
     const days = availability(q);
     assertWellFormed(q, days);
     for (const day of days) {
-      assert.equal(hhmm(day.slots[0]!.start, 'America/New_York'), '03:00');
+      assert.equal(hhmm(day.slots[0].start, 'America/New_York'), '03:00');
       assert.equal(hhmm(day.slots.at(-1)!.start, 'America/New_York'), '10:00');
-      assert.equal(localDate(day.slots[0]!.start, 'America/New_York'), day.date);
+      assert.equal(localDate(day.slots[0].start, 'America/New_York'), day.date);
     }
   });
 
@@ -283,8 +283,8 @@ describe('slot engine: zones', () => {
     const q = query([staffMember('a', 'Europe/Berlin', weekly)], '2027-06-07', '2027-06-08', 'Pacific/Auckland');
     const days = availability(q);
     assertWellFormed(q, days);
-    assert.deepEqual(startsOf(days[0]!, 'Pacific/Auckland'), ['19:00', '19:30', '20:00', '20:30', '21:00', '21:30', '22:00', '22:30', '23:00', '23:30']);
-    assert.deepEqual(startsOf(days[1]!, 'Pacific/Auckland'), ['00:00', '00:30', '01:00', '01:30', '02:00']);
+    assert.deepEqual(startsOf(days[0], 'Pacific/Auckland'), ['19:00', '19:30', '20:00', '20:30', '21:00', '21:30', '22:00', '22:30', '23:00', '23:30']);
+    assert.deepEqual(startsOf(days[1], 'Pacific/Auckland'), ['00:00', '00:30', '01:00', '01:30', '02:00']);
   });
 
   it('reports the local date of an instant in any zone', () => {
@@ -308,15 +308,15 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
 
   it('blocks overlapping candidates but allows back-to-back bookings without buffers', () => {
     const q = morning([booking('a', '10:00', '11:00')]);
-    assert.deepEqual(startsOf(availability(q)[0]!, zone), ['09:00', '11:00', '11:30', '12:00']);
+    assert.deepEqual(startsOf(availability(q)[0], zone), ['09:00', '11:00', '11:30', '12:00']);
   });
 
   it('pushes candidates away by the buffers before and after', () => {
     const q = morning([booking('a', '10:00', '11:00')], { bufferBeforeMinutes: 15, bufferAfterMinutes: 15 });
-    assert.deepEqual(startsOf(availability(q)[0]!, zone), ['11:30', '12:00']);
+    assert.deepEqual(startsOf(availability(q)[0], zone), ['11:30', '12:00']);
     // Touching the buffer edge is allowed: 08:45-09:45 busy leaves 10:00 (block from 09:45).
     const early = morning([booking('a', '08:45', '09:45')], { bufferBeforeMinutes: 15 });
-    assert.equal(startsOf(availability(early)[0]!, zone)[0], '10:00');
+    assert.equal(startsOf(availability(early)[0], zone)[0], '10:00');
   });
 
   it('handles unsorted, overlapping and nested busy intervals, and ignores other staff', () => {
@@ -327,12 +327,12 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
       booking('b', '09:00', '13:00'),
       booking('a', '10:00', '10:45'),
     ]);
-    assert.deepEqual(startsOf(availability(q)[0]!, zone), ['12:00']);
+    assert.deepEqual(startsOf(availability(q)[0], zone), ['12:00']);
   });
 
   it('cuts candidates earlier than the minimum notice', () => {
     const q = { ...morning([], { minNoticeMinutes: 60 }), now: at('2027-06-07T09:10', zone) };
-    assert.equal(startsOf(availability(q)[0]!, zone)[0], '10:30');
+    assert.equal(startsOf(availability(q)[0], zone)[0], '10:30');
   });
 
   it('cuts candidates at or beyond the booking horizon but still lists those dates', () => {
@@ -347,7 +347,7 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
       ['2027-06-09', 2],
       ['2027-06-10', 0],
     ]);
-    assert.equal(hhmm(days[2]!.slots.at(-1)!.start, zone), '09:30');
+    assert.equal(hhmm(days[2].slots.at(-1)!.start, zone), '09:30');
   });
 
   it('shows a slot once with every free staff member, in input order', () => {
@@ -356,7 +356,7 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
     const days = availability(q);
     assertWellFormed(q, days);
     assert.deepEqual(
-      days[0]!.slots.map((s) => [hhmm(s.start, zone), s.staffIds]),
+      days[0].slots.map((s) => [hhmm(s.start, zone), s.staffIds]),
       [
         ['09:00', ['b']],
         ['09:30', ['b']],
@@ -372,7 +372,7 @@ describe('slot engine: busy time, buffers, notice and horizon', () => {
   it('has freeStaffAt agree with availability, and return [] off the grid or inside the notice', () => {
     const staff = [staffMember('a', zone, everyDay(['09:00', '13:00'])), staffMember('b', 'Europe/London', everyDay(['14:00', '19:00']))];
     const q = { ...morning([booking('a', '10:00', '11:00')], { minNoticeMinutes: 30 }, staff), now: at('2027-06-07T08:45', zone) };
-    const offered = new Map(availability(q)[0]!.slots.map((s) => [s.start, s.staffIds]));
+    const offered = new Map(availability(q)[0].slots.map((s) => [s.start, s.staffIds]));
     assert.ok(offered.size > 0);
     for (let t = at('2027-06-07T08:00', zone); t <= at('2027-06-07T14:00', zone); t += 15 * 60_000) {
       assert.deepEqual(freeStaffAt(q, t), offered.get(t) ?? [], hhmm(t, zone));

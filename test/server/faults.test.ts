@@ -13,9 +13,10 @@ async function lockFromOutside(database: Harness['database']): Promise<() => Pro
     const other = new SQLite(database.path);
     other.pragma('busy_timeout = 0');
     other.exec('BEGIN EXCLUSIVE');
-    return async () => {
+    return () => {
       other.exec('ROLLBACK');
       other.close();
+      return Promise.resolve();
     };
   }
   const other = new pg.Client({ connectionString: database.url });

@@ -68,7 +68,7 @@ async function noOverlaps(s: Shop) {
   for (const r of rows) byStaff.set(r.staff_id, [...(byStaff.get(r.staff_id) ?? []), r]);
   for (const list of byStaff.values()) {
     list.sort((a, b) => a.block_start_ms - b.block_start_ms);
-    for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]!.block_end_ms <= list[i]!.block_start_ms, 'overlapping bookings');
+    for (let i = 1; i < list.length; i++) assert.ok(list[i - 1].block_end_ms <= list[i].block_start_ms, 'overlapping bookings');
   }
   return rows.length;
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ describe('SIGKILL while webhooks are delivered', () => {
   const received: { id: string; at: number }[] = [];
   // Closed (503, retried later) until every booking is made, so the kill lands mid-delivery.
   let open = false;
-  const hooks = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     for await (const _ of req) { /* drain */ }
     if (!open) {
       res.statusCode = 503;
@@ -36,7 +36,8 @@ describe('SIGKILL while webhooks are delivered', () => {
     received.push({ id: String(req.headers['webhook-id']), at: Date.now() });
     // Slow enough that the kill lands with deliveries in flight.
     setTimeout(() => res.end('ok'), 30);
-  });
+  };
+  const hooks = createServer((req, res) => void answer(req, res));
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'booking-notify-crash-'));
@@ -57,14 +58,14 @@ describe('SIGKILL while webhooks are delivered', () => {
     const admin = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${sk}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-      return res.json() as Promise<any>;
+      return res.json();
     };
     const staff = await admin('POST', '/staff', { name: 'Solo' });
     await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: WEEK });
     const serviceId = (await admin('POST', '/services', { name: 'Slot', duration_minutes: 15, slot_interval_minutes: 15, horizon_days: 365, staff_ids: [staff.id] })).id;
     const pk = (await admin('POST', '/api-keys', { name: 'pk', type: 'publishable' })).key;
     await admin('POST', '/webhooks', { url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/in`, events: ['booking.created'] });
-    const token = ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json()) as any).session_token;
+    const token = ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json())).session_token;
 
     const first = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3 * 86_400_000;
     const bookingIds: string[] = [];
@@ -75,7 +76,7 @@ describe('SIGKILL while webhooks are delivered', () => {
         body: JSON.stringify({ service_id: serviceId, start: new Date(first + i * 15 * 60_000).toISOString(), timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }),
       });
       assert.equal(res.status, 201);
-      bookingIds.push(((await res.json()) as any).booking.id);
+      bookingIds.push(((await res.json())).booking.id);
     }
     open = true;
     // Kill it part-way through the deliveries.

@@ -65,9 +65,9 @@ describe('emails over SMTP', () => {
       const ics = mail.attachments.find((a) => a.filename === 'booking.ics');
       assert.ok(ics, 'an .ics attachment');
       assert.match(ics.contentType, /^text\/calendar/);
-      const events = Object.values(ical.sync.parseICS(ics.content.toString('utf8'))).filter((e) => e?.type === 'VEVENT') as VEvent[];
+      const events = Object.values(ical.sync.parseICS(ics.content.toString('utf8'))).filter((e): e is VEvent => e?.type === 'VEVENT');
       assert.equal(events.length, 1);
-      const event = events[0]!;
+      const event = events[0];
       assert.equal(event.uid, `${made.booking.id}@booking-api`);
       assert.ok(event.dtstamp, 'DTSTAMP');
       assert.equal(new Date(event.start).toISOString(), '2027-03-02T09:00:00.000Z', 'the right instant, from the zone-qualified wall time');
@@ -96,7 +96,7 @@ describe('emails over SMTP', () => {
       await worker.tick();
       await worker.stop();
       assert.equal(back.got.length, 1);
-      assert.match(back.got[0]!.mail.subject ?? '', /^Booked: /);
+      assert.match(back.got[0].mail.subject ?? '', /^Booked: /);
     } finally {
       await back.close();
     }

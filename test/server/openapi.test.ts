@@ -102,7 +102,7 @@ describe('the router', () => {
       for (const method of METHODS) if (!declared.includes(name(method, path))) misses.push([method, path]);
     }
     for (const [method, path] of misses) {
-      const res = await h.req(method!, concrete(path!));
+      const res = await h.req(method, concrete(path));
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.ok(ErrorBody.safeParse(res.body).success, `${method} ${path}: the envelope`);
       assert.equal(res.body.error.code, 'not_found', `${method} ${path}`);

@@ -39,8 +39,8 @@ export async function startServerProcess(db: string, env: Record<string, string>
     env: childEnv(env),
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));

@@ -43,7 +43,7 @@ export async function createKey(
 export const findKeyByToken = (db: Tx, token: string) =>
   db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashToken(token)).executeTakeFirst();
 
-export const allowedOrigins = (row: Pick<ApiKeyRow, 'allowed_origins'>): string[] => JSON.parse(row.allowed_origins);
+export const allowedOrigins = (row: Pick<ApiKeyRow, 'allowed_origins'>): string[] => JSON.parse(row.allowed_origins) as string[];
 
 export function keyOut(row: ApiKeyRow): ApiKey {
   return {

@@ -49,7 +49,7 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
       }
       if (results.length === 0) return {};
       const blocked = results.filter((r) => r.blocked).sort((a, b) => b.res.msBeforeNext - a.res.msBeforeNext);
-      const tightest = blocked[0] ?? [...results].sort((a, b) => a.res.remainingPoints - b.res.remainingPoints)[0]!;
+      const tightest = blocked[0] ?? [...results].sort((a, b) => a.res.remainingPoints - b.res.remainingPoints)[0];
       const resetMs = Date.now() + tightest.res.msBeforeNext;
       const headers: Record<string, string> = {
         [H.limit]: String(tightest.points),

@@ -2,7 +2,7 @@ import type { AdminService, AdminStaff, PublicService } from '../../contract/ind
 import type { Principal } from '../context.ts';
 import type { Tx } from '../store/db.ts';
 import type { ServiceRow, StaffRow } from '../store/schema.ts';
-import type { ServiceRules, StaffHours, Weekly } from '../scheduling/index.ts';
+import type { DateException, ServiceRules, StaffHours, Weekly } from '../scheduling/index.ts';
 import { notFound } from '../http/errors.ts';
 import { iso } from '../time.ts';
 
@@ -49,7 +49,7 @@ export const rulesOf = (s: ServiceRow): ServiceRules => ({
 });
 
 export const hoursOf = (s: StaffRow): StaffHours => ({
-  id: s.id, timezone: s.timezone, weekly: JSON.parse(s.weekly) as Weekly, exceptions: JSON.parse(s.exceptions),
+  id: s.id, timezone: s.timezone, weekly: JSON.parse(s.weekly) as Weekly, exceptions: JSON.parse(s.exceptions) as DateException[],
 });
 
 const priceOf = (s: ServiceRow) =>
@@ -69,6 +69,6 @@ export const adminServiceOut = (s: ServiceRow, staff: StaffRow[]): AdminService 
 
 export const staffOut = (s: StaffRow): AdminStaff => ({
   id: s.id, name: s.name, email: s.email, timezone: s.timezone,
-  schedule: { weekly: JSON.parse(s.weekly), exceptions: JSON.parse(s.exceptions) },
+  schedule: { weekly: JSON.parse(s.weekly) as Weekly, exceptions: JSON.parse(s.exceptions) as DateException[] },
   created_at: iso(s.created_at),
 });

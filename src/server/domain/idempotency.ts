@@ -25,7 +25,7 @@ export async function claim(db: Tx, scope: Scope, key: string, hash: string, now
     throw new ApiError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request body');
   }
   if (row?.state === 'done') {
-    return { status: row.status_code!, body: JSON.parse(row.response_body!), headers: JSON.parse(row.response_headers ?? '{}') };
+    return { status: row.status_code!, body: JSON.parse(row.response_body!) as unknown, headers: JSON.parse(row.response_headers ?? '{}') as Record<string, string> };
   }
   if (row && now - row.created_at < STALE_MS) {
     throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed', undefined, { 'Retry-After': '1' });

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import { API_BASE_PATH, EXPOSED_HEADERS, H, MAX_BODY_BYTES } from '../../contract/index.ts';
@@ -38,7 +38,7 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
 
   // CORS: reflect an Origin only once something has vouched for it (the key, the session, or,
   // for credential-less answers, some active publishable key). Never `*`, never `null`.
-  app.use(`${API_BASE_PATH}/*`, async (c, next) => {
+  app.use(`${API_BASE_PATH}/*`, async (c: Context<AppEnv>, next) => {
     const origin = c.req.header('origin');
     if (c.req.method === 'OPTIONS' && origin !== undefined && c.req.header('access-control-request-method')) {
       await limit(c, deps, [ipBucket(c, deps, 'public')]);

@@ -11,5 +11,5 @@ export function clientIp(c: Context<AppEnv>, trustProxy: number): string {
   if (trustProxy <= 0) return remote;
   const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (hops.length === 0) return remote;
-  return hops[Math.max(0, hops.length - trustProxy)]!;
+  return hops[Math.max(0, hops.length - trustProxy)];
 }

@@ -145,7 +145,7 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
       deps.log.error('notification worker', { error: String((err as Error)?.message ?? err) });
       return 0;
     });
-    running.then((n) => {
+    void running.then((n) => {
       if (!stopped) timer = setTimeout(loop, n >= BATCH ? 0 : cfg.pollMs);
     });
   };

@@ -15,8 +15,8 @@ export class BusyIndex {
       const last = this.ends.length - 1;
       // Merging touching runs is safe for half-open overlap tests: anything
       // overlapping [a,c) overlaps [a,b) or [b,c).
-      if (last >= 0 && start <= this.ends[last]!) {
-        if (end > this.ends[last]!) this.ends[last] = end;
+      if (last >= 0 && start <= this.ends[last]) {
+        if (end > this.ends[last]) this.ends[last] = end;
       } else {
         this.starts.push(start);
         this.ends.push(end);
@@ -31,10 +31,10 @@ export class BusyIndex {
     let hi = this.ends.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ends[mid]! > start) hi = mid;
+      if (this.ends[mid] > start) hi = mid;
       else lo = mid + 1;
     }
-    return lo < this.starts.length && this.starts[lo]! < end;
+    return lo < this.starts.length && this.starts[lo] < end;
   }
 }
 

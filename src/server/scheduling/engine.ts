@@ -60,26 +60,26 @@ export function availability(q: AvailabilityQuery): DaySlots[] {
   const bounds = [...dates, addDays(q.to, 1)].map((date) => customer.dayStart(date));
   const dayCount = dates.length;
 
-  const offers = collectOffers(q, calendars, bounds[0]!, bounds[dayCount]!);
+  const offers = collectOffers(q, calendars, bounds[0], bounds[dayCount]);
   const days: DaySlots[] = dates.map((date) => ({ date, slots: [] }));
   const starts = [...offers.keys()].sort((a, b) => a - b);
   const durationMs = q.service.durationMinutes * MINUTE_MS;
   let day = 0;
   for (const start of starts) {
-    while (start >= bounds[day + 1]!) day++;
+    while (start >= bounds[day + 1]) day++;
     const slot: Slot = {
       start,
       end: start + durationMs,
-      staffIds: offers.get(start)!.map((i) => q.staff[i]!.id),
+      staffIds: offers.get(start)!.map((i) => q.staff[i].id),
     };
-    days[day]!.slots.push(slot);
+    days[day].slots.push(slot);
   }
   return days;
 }
 
 export function freeStaffAt(q: EngineInput, start: number): string[] {
   const offers = collectOffers(q, sharedCalendars, start, start + 1);
-  return (offers.get(start) ?? []).map((i) => q.staff[i]!.id);
+  return (offers.get(start) ?? []).map((i) => q.staff[i].id);
 }
 
 /**

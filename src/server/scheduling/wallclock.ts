@@ -79,7 +79,7 @@ export function dateRange(first: string, last: string): string[] {
 
 export function weekdayOf(date: string): Weekday {
   // Day 0 (1970-01-01) was a Thursday.
-  return WEEKDAYS[(((dayNumber(date) + 4) % 7) + 7) % 7]!;
+  return WEEKDAYS[(((dayNumber(date) + 4) % 7) + 7) % 7];
 }
 
 /** "HH:MM" → minutes since midnight; "24:00" → 1440. */

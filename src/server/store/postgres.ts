@@ -43,7 +43,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     application_name: 'booking-api',
     // Instants are epoch milliseconds in bigint columns; they fit a JS number exactly, so read
     // int8 as a number rather than the driver's default string.
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+    types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser },
   });
   // An idle client that loses its connection emits here; without a listener that kills the process.
   pool.on('error', () => {});
@@ -53,7 +53,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     client.release();
   } catch (err) {
     await pool.end().catch(() => {});
-    throw new Error(`cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
+    throw new Error(`cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`, { cause: err });
   }
 
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -19,8 +19,8 @@ export function withStatementCache(native: SQLite.Database, max = 500): SQLite.D
   return new Proxy(native, {
     get(target, key) {
       if (key === 'prepare') return prepare;
-      const value = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }

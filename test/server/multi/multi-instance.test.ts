@@ -100,7 +100,7 @@ describe('two booking-api processes on one PostgreSQL database', () => {
     assert.equal(created.length, 1);
     assert.equal(taken.length, 99);
     const rows = await db.query<{ id: string }>("select id from bookings where start_ms = ? and status = 'confirmed'", [Date.parse(slot)]);
-    assert.deepEqual(rows.map((r) => r.id), [created[0]!.body.booking.id]);
+    assert.deepEqual(rows.map((r) => r.id), [created[0].body.booking.id]);
   });
 
   it('refuses overlapping intervals across instances and keeps back-to-back ones', async () => {
@@ -110,14 +110,14 @@ describe('two booking-api processes on one PostgreSQL database', () => {
     assert.deepEqual(results.filter((r) => !(r.status === 201 || (r.status === 409 && r.body.error.code === 'slot_taken'))), []);
     const rows = (await db.query<{ start_ms: number; end_ms: number }>(
       "select start_ms, end_ms from bookings where status = 'confirmed' and start_ms >= ? order by start_ms", [Date.parse(at(2, 14))]));
-    for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i]!.start_ms) >= Number(rows[i - 1]!.end_ms), 'bookings overlap');
+    for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i].start_ms) >= Number(rows[i - 1].end_ms), 'bookings overlap');
     assert.equal(rows.length, results.filter((r) => r.status === 201).length);
     // 14:00 then 15:30 leaves no room for a third; any order leaves at least two.
     assertNoFreeStartLeft(starts, rows, 3600_000, 2);
   });
 
   it('refuses the 21st session exchange from one IP within a minute, whichever instance receives it', async () => {
-    const ip = `198.51.100.${1 + (randomBytes(1)[0]! % 200)}`;
+    const ip = `198.51.100.${1 + (randomBytes(1)[0] % 200)}`;
     const statuses: number[] = [];
     for (let i = 1; i <= 20; i++) statuses.push((await client(i % 2 ? a : b, ip)('POST', '/session', { auth: shop.pk })).status);
     assert.deepEqual(statuses, Array(20).fill(201));
@@ -181,7 +181,7 @@ describe('two booking-api processes on one PostgreSQL database', () => {
     // The survivor serves on: readiness, and the cut requests retried there with their own keys.
     assert.equal((await fetch(`${b.url}/ready`)).status, 200);
     for (const r of lost) {
-      const retry = await book(b, slots[r.i]!, `k${r.i}@example.com`, keys[r.i]);
+      const retry = await book(b, slots[r.i], `k${r.i}@example.com`, keys[r.i]);
       // 201 (first run or a replay), or 409 while the dead instance's claim on the key is recent.
       assert.ok(retry.status === 201 || (retry.status === 409 && ['idempotency_in_progress', 'slot_taken'].includes(retry.body.error.code)), JSON.stringify(retry));
     }

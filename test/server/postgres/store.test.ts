@@ -129,7 +129,7 @@ describe('PostgreSQL store: overlapping calendar rows are impossible in the data
       assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
       const rows = await store.db.selectFrom('bookings').select('start_ms').where('start_ms', '>=', slotBase).orderBy('start_ms').execute();
       assert.deepEqual(rows.map((r) => (r.start_ms - slotBase) / H), Array.from({ length: 20 }, (_, i) => i));
-      assert.equal(typeof rows[0]!.start_ms, 'number', 'bigint columns read as numbers');
+      assert.equal(typeof rows[0].start_ms, 'number', 'bigint columns read as numbers');
     } finally {
       await second.close();
     }
@@ -152,8 +152,8 @@ describe('PostgreSQL store: write scopes', () => {
       }, 'biz_a');
       await inside;
       const order: string[] = [];
-      const sameScope = two.write(async () => { order.push('biz_a'); }, 'biz_a');
-      await two.write(async () => { order.push('biz_b'); }, 'biz_b');
+      const sameScope = two.write(() => Promise.resolve(order.push('biz_a')), 'biz_a');
+      await two.write(() => Promise.resolve(order.push('biz_b')), 'biz_b');
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(order, ['biz_b'], 'another business went ahead; the same business waits');
       release();
@@ -183,7 +183,7 @@ describe('PostgreSQL store: write scopes', () => {
       await sql`select 1`.execute(store.db);
       const waited = Date.now() - started;
       const settled = await Promise.allSettled(burst);
-      assert.deepEqual(settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+      assert.deepEqual(settled.filter((r) => r.status === 'rejected').map((r) => String((r).reason)), []);
       assert.ok(waited < 300, `the other business waited ${waited} ms, behind the burst's 600 ms of writes`);
     } finally {
       await store.close();
