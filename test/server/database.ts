@@ -39,7 +39,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.connect();
   } catch (err) {
     // Never a skip: a PostgreSQL run without PostgreSQL is a failed run.
-    throw new Error(`PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} (TEST_DATABASE_URL) is unreachable: ${(err as Error).message}; run through \`npm run test:server:pg\` or \`npm run test:multi\` (or \`node test/setup/postgres.mjs <command>\`), which start an embedded PostgreSQL when none answers`);
+    throw new Error(`PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} (TEST_DATABASE_URL) is unreachable: ${(err as Error).message}; run through \`npm run test:server:pg\` or \`npm run test:multi\` (or \`node test/setup/postgres.mjs <command>\`), which start an embedded PostgreSQL when none answers`, { cause: err });
   }
   try {
     return await fn(client);
@@ -71,7 +71,7 @@ export async function freshPostgres(): Promise<TestDatabase> {
         // while one still closes sends its client a FATAL that nobody listens for any more.
         for (let i = 0; i < 100; i++) {
           const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-          if (rows[0]!.n === 0) break;
+          if (rows[0].n === 0) break;
           await new Promise((r) => setTimeout(r, 20));
         }
         await c.query(`drop database if exists ${name} with (force)`);
@@ -86,16 +86,22 @@ export function freshSqlite(): TestDatabase {
   const path = join(dir, 'test.db');
   return {
     engine: 'sqlite', path, env: {},
-    async query(text, params = []) {
-      const file = new SQLite(path, { readonly: true });
-      try {
-        return file.prepare(text).all(...params) as never[];
-      } finally {
-        file.close();
-      }
+    // better-sqlite3 is synchronous; a throw here still reaches the caller as a rejection.
+    query(text, params = []) {
+      return new Promise<never[]>((resolve) => {
+        const file = new SQLite(path, { readonly: true });
+        try {
+          resolve(file.prepare(text).all(...params) as never[]);
+        } finally {
+          file.close();
+        }
+      });
     },
-    async drop() {
-      rmSync(dir, { recursive: true, force: true });
+    drop() {
+      return new Promise<void>((resolve) => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve();
+      });
     },
   };
 }

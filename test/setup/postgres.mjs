@@ -62,7 +62,7 @@ async function binaries() {
     const { initdb, postgres } = await import(name);
     return { initdb, postgres, name };
   } catch (err) {
-    throw new Error(`embedded PostgreSQL: ${name} is not installed (${err.message}); run \`npm install\`, or point TEST_DATABASE_URL at a PostgreSQL server`);
+    throw new Error(`embedded PostgreSQL: ${name} is not installed (${err.message}); run \`npm install\`, or point TEST_DATABASE_URL at a PostgreSQL server`, { cause: err });
   }
 }
 
