@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { initDb, startServerProcess, type ServerProcess } from '../process.ts';
 import { assertNoFreeStartLeft, freshPostgres, type TestDatabase } from '../database.ts';
+import { redisSkip, redisUrl } from '../../setup/redis.mjs';
 
 // Real `booking-api serve` processes, two at a time, on one fresh PostgreSQL database: the
 // deployment README.md's "Running several instances" describes. Nothing here is mocked.
@@ -189,8 +190,9 @@ describe('two booking-api processes on one PostgreSQL database', () => {
   });
 });
 
-describe('two booking-api processes with REDIS_URL: rate limits in Redis', () => {
-  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Outside CI, skipped with the reason printed when no Redis answers (test/setup/redis.mjs).
+describe('two booking-api processes with REDIS_URL: rate limits in Redis', { skip: await redisSkip() }, () => {
+  const REDIS_URL = redisUrl();
   // Its own key prefix, so this run's counters meet no other run's in a shared Redis.
   const prefix = `bw-test-${randomBytes(4).toString('hex')}`;
   let db: TestDatabase;
