@@ -102,14 +102,17 @@ export default defineConfig({
         chunkFileNames: 'chunks/[name]-[hash].js',
         // The network layer asks for the schemas (src/widget/schemas.ts) and the element for the
         // steps (src/widget/flow/index.ts): two dynamic imports, one chunk. Fetched beside the first
-        // API call, it brings everything after the first paint in one request. The group names what
-        // only those two reach (the steps after the service list, the flow's transitions and
-        // controllers, the contract's schemas, zod); test/package/build.test.ts fails if widget.js
-        // imports from it or a third chunk appears.
+        // API call, it brings everything to a booking in one request. The group names what only
+        // those two reach (the steps after the service list, the flow's transitions and controllers,
+        // the contract's schemas, zod). The manage step and what it does (src/widget/manage/) are a
+        // chunk of their own, for returning customers. test/package/build.test.ts fails if widget.js
+        // imports either statically or another chunk appears.
         codeSplitting: {
           // Only the modules named here: what widget.js shares with them stays in widget.js.
           includeDependenciesRecursively: false,
-          groups: [{ name: 'flow', test: /\/src\/widget\/(schemas\.ts|flow\/|controllers\/task\.ts|steps\/(?!(list|first|parts|loading|unavailable|services)\.ts))|\/src\/contract\/(?!codes\.ts|locales\.ts)|\/node_modules\/zod\// }],
+          groups: [
+            { name: 'flow', test: /\/src\/widget\/(schemas\.ts|flow\/|controllers\/task\.ts|steps\/(?!(list|first|parts|loading|unavailable|services|manage)\.ts))|\/src\/contract\/(?!codes\.ts|locales\.ts)|\/node_modules\/zod\//, priority: 1 },
+          ],
         },
       },
     },

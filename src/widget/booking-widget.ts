@@ -186,8 +186,8 @@ export class BookingWidget extends LitElement {
   protected override render() {
     const f = this.flow;
     const s = f.state;
-    // Every step has a template: the first paint's here, the rest in the flow chunk (a skeleton until it arrives).
-    const views: Partial<StepViews<Step>> = { ...first, ...f.later?.views };
+    // Every step has a template: the first paint's here, the rest in the flow and manage chunks (a skeleton until they arrive).
+    const views: Partial<StepViews<Step>> = { ...first, ...f.later?.views, ...f.managing?.views };
     const view = (views[s.step] ?? first.loading) as StepView<Step>;
     return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
       <p class="sr" role="status" aria-live="polite">${f.announce}</p>

@@ -53,8 +53,8 @@ describe('widget build', () => {
     const entry = readFileSync(join(out, 'widget.js'), 'utf8');
     assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
     const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1].split('-')[0]).sort();
-    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'flow'].sort());
-    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'flow'].sort());
+    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'flow', 'manage'].sort());
+    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'flow', 'manage'].sort());
   });
 });
 

@@ -47,8 +47,13 @@ export async function mount(f: Fixture, attrs: Record<string, string> = {}): Pro
 export const $ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => el.shadowRoot!.querySelector<T>(sel);
 export const $$ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => [...el.shadowRoot!.querySelectorAll<T>(sel)];
 
+/** The step is on show: its state, and its template (lazy steps arrive with their chunk). */
 export async function untilStep(el: BookingWidget, step: string) {
-  await waitUntil(() => el.step === step, `step ${step} (now ${el.step}, notice: ${el.flow.notice?.text})`, { timeout: 10_000 });
+  const painted = () => {
+    const f = el.flow;
+    return ['loading', 'unavailable', 'services'].includes(step) || step in (f.later?.views ?? {}) || step in (f.managing?.views ?? {});
+  };
+  await waitUntil(() => el.step === step && painted(), `step ${step} (now ${el.step}, notice: ${el.flow.notice?.text})`, { timeout: 10_000 });
   await el.updateComplete;
 }
 

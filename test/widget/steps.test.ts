@@ -62,11 +62,11 @@ const SAMPLES: { [K in Step]: { state: () => StateOf<K>; says: string[]; check?:
   },
 };
 
-/** A widget with no key (so no session and no request), its flow chunk loaded, showing `state` with `month` loaded (null: still loading). */
+/** A widget with no key (so no session and no request), its lazy chunks loaded, showing `state` with `month` loaded (null: still loading). */
 async function show<K extends Step>(state: StateOf<K>, month: Month | null = MONTH): Promise<BookingWidget> {
   const el = await fixture<BookingWidget>(html`<booking-widget locale="en" timezone="Europe/Berlin" hour-cycle="h23"><a href="/book">Book by phone</a></booking-widget>`);
   const f = el.flow;
-  await f.load();
+  await f.manage(); // the manage chunk, and the flow chunk with it
   // The month as loaded: the real task leaves, a finished one with these days takes its place.
   if (f.month) el.removeController(f.month);
   f.month = { status: month ? 'complete' : 'pending', value: month ?? undefined, run: async () => {} } as unknown as typeof f.month;

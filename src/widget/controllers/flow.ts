@@ -14,6 +14,8 @@ import type { Task } from './task.ts';
 
 /** The steps after the service list and their transitions: loaded on demand (flow/index.ts). */
 type Later = typeof import('../flow/index.ts');
+/** The manage step and its transitions: loaded when a booking is opened (manage/manage.ts). */
+type Manage = typeof import('../manage/manage.ts');
 
 export interface Values { name: string; email: string; phone: string; notes: string }
 export interface Notice { text: string; bad?: boolean | undefined; action?: { label: string; run: () => void } | undefined }
@@ -46,6 +48,9 @@ export class Flow implements ReactiveController {
   idempotencyKey: string | undefined;
   /** The flow chunk, once here. */
   later: Later | undefined;
+  /** The manage chunk, once here. */
+  managing: Manage | undefined;
+  #manageLoading: Promise<Manage> | undefined;
   readonly session: SessionController;
   /** The shown month's free times (flow/month.ts), from when the flow chunk is here. */
   month: Task<MonthQuery, Month> | undefined;
@@ -107,6 +112,8 @@ export class Flow implements ReactiveController {
   go(next: FlowState) {
     const previous = this.#state.step;
     this.#state = next;
+    // The manage step's chunk: needed now, or soon after a confirmation.
+    if (next.step === 'manage' || next.step === 'done') void this.manage();
     this.save();
     this.host.requestUpdate();
     if (next.step === previous) return;
@@ -183,7 +190,16 @@ export class Flow implements ReactiveController {
   }
 
   async openManage(id: string, token?: string) {
-    await (await this.load()).openManage(this, id, token);
+    await (await this.manage()).openManage(this, id, token);
+  }
+
+  /** Loads the manage step once, when a booking is opened (it brings the flow chunk with it). */
+  manage(): Promise<Manage> {
+    return (this.#manageLoading ??= Promise.all([import('../manage/manage.ts'), this.load()]).then(([m]) => {
+      this.managing = m;
+      this.host.requestUpdate();
+      return m;
+    }));
   }
 
   /** Back to the service list, forgetting the booking in hand. */
@@ -191,7 +207,9 @@ export class Flow implements ReactiveController {
     this.notice = undefined;
     if (globalThis.location?.search.includes('token=')) history.replaceState(history.state, '', location.pathname + location.hash);
     this.go({ step: 'services', mine: [] });
-    void this.load().then((l) => l.loadMine(this));
+    void this.load();
+    // A guest who has booked here before sees their upcoming bookings below the services.
+    if (this.api && store.get(this.api.guestKey)) void this.manage().then((m) => m.loadMine(this));
   }
 
   // ---------------------------------------------------------------- helpers the steps share

@@ -51,7 +51,7 @@ export function setZone(f: F, zone: string) {
 }
 
 /** A time taken by someone else meanwhile: back to the day's times, loaded again. */
-function taken(f: F, e: WidgetApiError) {
+export function taken(f: F, e: WidgetApiError) {
   const s = f.state;
   if (e.code !== 'slot_taken' || (s.step !== 'details' && s.step !== 'time')) return false;
   f.say(f.msg.slotTaken, true);
@@ -61,7 +61,7 @@ function taken(f: F, e: WidgetApiError) {
 }
 
 export function pickTime(f: F, s: StateOf<'time'>, start: string) {
-  if (s.moving) return move(f, s.moving, start);
+  if (s.moving) return f.manage().then((m) => m.move(f, s.moving!, start));
   return f.run(async (signal) => {
     const { hold } = await api.hold(f.api!, { service_id: s.service.id, start, staff_id: f.host.staff || undefined }, { signal, onWait: f.wait });
     f.idempotencyKey = undefined;
@@ -133,62 +133,7 @@ export async function submit(f: F) {
   });
 }
 
-/** The guest's upcoming bookings, for the service step; quietly nothing when there are none. */
-export async function loadMine(f: F) {
-  if (!store.get(f.api!.guestKey)) return;
-  try {
-    const { data } = await api.guestBookings(f.api!, { signal: f.signal });
-    const now = f.api!.session.serverNow();
-    const mine = data.filter((b) => b.status === 'confirmed' && Date.parse(b.end) > now);
-    if (f.state.step === 'services') f.go({ step: 'services', mine });
-  } catch {
-    /* the list is a convenience: without it, the services still show */
-  }
-}
-
-export async function openManage(f: F, id: string, token?: string) {
-  token ??= store.get<string>(f.manageKey(id));
-  if (!token) return;
-  f.go({ step: 'loading' });
-  try {
-    const { booking } = await api.booking(f.api!, id, token, { signal: f.signal });
-    f.go({ step: 'manage', booking, token });
-  } catch (err) {
-    f.fail(err, () => void openManage(f, id, token));
-  }
-}
-
 export const manageBooking = (f: F, { booking, token }: Held) => f.go({ step: 'manage', booking, token });
-
-/** Asks once before cancelling (`true`), or takes the question back. */
-export const askCancel = (f: F, s: StateOf<'manage'>, confirming: boolean) => f.go({ ...s, confirming });
-
-export function cancelBooking(f: F, s: StateOf<'manage'>) {
-  const token = s.token;
-  if (!token) return;
-  return f.run(async () => {
-    const { booking } = await api.cancel(f.api!, s.booking.id, token);
-    f.announce = f.msg.cancelled;
-    f.go({ step: 'manage', booking, token });
-    fire(f.host, 'bw-cancelled', { booking });
-  });
-}
-
-export function startReschedule(f: F, s: StateOf<'manage'>) {
-  return f.run(async () => {
-    f.services ??= (await f.api!.services()).data;
-    openService(f, s.booking.service_id, { booking: s.booking, token: s.token });
-  });
-}
-
-function move(f: F, moving: Held, start: string) {
-  return f.run(async () => {
-    const { booking } = await api.reschedule(f.api!, moving.booking.id, moving.token!, start, { onWait: f.wait });
-    f.say(f.msg.rescheduled);
-    f.go({ step: 'manage', booking, token: moving.token });
-    fire(f.host, 'bw-rescheduled', { booking });
-  }, (e) => taken(f, e));
-}
 
 /** After a reload: the same step with its data, and the same hold while it lasts. */
 export function restore(f: F, saved: Saved): boolean {

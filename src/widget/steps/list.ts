@@ -12,7 +12,10 @@ export type Step = (typeof STEPS)[number];
 
 /** The steps painted before the flow chunk arrives: they ship in widget.js. */
 export type FirstStep = 'loading' | 'unavailable' | 'services';
-export type LaterStep = Exclude<Step, FirstStep>;
+/** The step a returning customer sees: in the manage chunk, which a first booking never loads. */
+export type ManageStep = 'manage';
+/** The steps from the calendar to the confirmation: the flow chunk. */
+export type LaterStep = Exclude<Step, FirstStep | ManageStep>;
 
 /** A booking in hand, with the token that manages it (none when it was opened by the guest token alone). */
 export interface Held { booking: Booking; token: string | undefined }

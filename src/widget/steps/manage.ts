@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import * as to from '../flow/transitions.ts';
+import * as to from '../manage/transitions.ts';
 import type { StepView } from './list.ts';
 import { heading, notice } from './parts.ts';
 import { icsLink, summary } from './summary.ts';
