@@ -43,7 +43,7 @@ describe('widget build', () => {
   }
 
   it('collapses the indentation of the templates and styles, and keeps their text and bindings', () => {
-    const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-')), join(out, 'chunks', chunk('manage-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
     assert.doesNotMatch(code, /\n {2,}/, 'no indented lines left in any template');
     assert.match(code, /:host\{--_accent:var\(--bw-accent,#4f46e5\);/, 'CSS without spaces around its punctuation');
     assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
