@@ -123,7 +123,11 @@ export class BookingWidget extends LitElement {
       f.values = { ...f.values, name: this.name ?? f.values.name, email: this.email ?? f.values.email, phone: this.phone ?? f.values.phone };
     }
     // Before the flow's month task reads its arguments, later in this same update.
-    if (changed.has('timezone') && this.timezone) f.zone = this.timezone;
+    if (changed.has('timezone') && this.timezone) {
+      // On the calendar or the times, a zone change may leave the shown month behind: the flow moves on.
+      if (f.later && (f.state.step === 'date' || f.state.step === 'time')) f.later.setZone(f, this.timezone);
+      else f.zone = this.timezone;
+    }
     if (changed.has('hourCycle') || changed.has('locale')) f.h12 = this.hourCycle ? this.hourCycle === 'h12' : prefers12h(this.lang$);
     if (changed.has('locale') || this.#messagesFor === '') void this.#loadLocale();
     if (!this.#started || changed.has('publishableKey') || changed.has('apiBase')) {

@@ -157,3 +157,69 @@ describe('<booking-widget> reloaded at each step', () => {
     await waitUntil(() => $$(el, '.times button').length > 0, 'times');
   });
 });
+
+describe('<booking-widget> what a refactor must not lose', () => {
+  beforeEach(resetWorld);
+  afterEach(() => history.replaceState(null, '', location.pathname));
+
+  it('should ask for the month again when the same service is opened again', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    $(el, 'button.service')!.click();
+    await untilStep(el, 'date');
+    await freeDays(el);
+    const asked = requests(/\/availability\?/).length;
+    $(el, 'button.back')!.click();
+    await untilStep(el, 'services');
+    $(el, 'button.service')!.click();
+    await untilStep(el, 'date');
+    await freeDays(el);
+    expect(requests(/\/availability\?/).length).to.equal(asked + 1, 'fresh free times, not the ones seen before');
+  });
+
+  it('should leave the page’s own query parameters alone', async () => {
+    history.replaceState(null, '', `${location.pathname}?utm_source=newsletter&invite_token=abc`);
+    const f = await apiFixture();
+    const el = await mount(f);
+    await untilStep(el, 'services');
+    expect(location.search).to.equal('?utm_source=newsletter&invite_token=abc');
+  });
+
+  it('should tell of a hold that ran out while the element was out of the document', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    await toDetails(el);
+    const parent = el.parentElement!;
+    el.remove();
+    clock.now = () => Date.now() + 11 * 60_000;
+    parent.append(el);
+    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry said on return', { timeout: 3000 });
+  });
+
+  it('should fire bw-hold before the step changes to the details', async () => {
+    const f = await apiFixture();
+    const el = await mount(f);
+    const order: string[] = [];
+    el.addEventListener('bw-hold', () => order.push('hold'));
+    el.addEventListener('bw-step-change', (e) => order.push(e.detail.step));
+    await toDetails(el);
+    expect(order.slice(-2)).to.deep.equal(['hold', 'details']);
+  });
+
+  it('should open this month when a reload comes back to a month that has passed', async () => {
+    const f = await apiFixture();
+    const first = await mount(f);
+    await untilStep(first, 'services');
+    $(first, 'button.service')!.click();
+    await untilStep(first, 'date');
+    const thisMonth = shownMonth(first);
+    // What a reload a month or more later finds in storage: the calendar at a month now gone.
+    const key = Object.keys(localStorage).find((k) => k.startsWith('bw:flow:'))!;
+    localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)!), month: '2020-01' }));
+    const el = await reload(first, f);
+    await untilStep(el, 'date');
+    await freeDays(el);
+    expect(shownMonth(el) >= thisMonth).to.equal(true, shownMonth(el));
+  });
+});

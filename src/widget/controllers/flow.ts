@@ -113,13 +113,18 @@ export class Flow implements ReactiveController {
     const previous = this.#state.step;
     this.#state = next;
     // The manage step's chunk: needed now, or soon after a confirmation.
-    if (next.step === 'manage' || next.step === 'done') void this.manage();
+    if (next.step === 'manage' || next.step === 'done') this.manage().catch(() => {});
     this.save();
     this.host.requestUpdate();
     if (next.step === previous) return;
     this.#stepAbort.abort();
     this.#stepAbort = new AbortController();
     fire(this.host, 'bw-step-change', { step: next.step, previous });
+    this.#focusHeading();
+  }
+
+  /** For keyboard users, focus follows the flow to the heading of what is on show. */
+  #focusHeading() {
     if (this.#interacted) void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('h2')?.focus());
   }
 
@@ -158,7 +163,7 @@ export class Flow implements ReactiveController {
       // With a service preselected, its month is asked for beside the service list (one round
       // trip, not two), and the flow chunk loads meanwhile.
       if (h.service) {
-        void this.load();
+        this.load().catch(() => {});
         const q = this.query(h.service, monthOf(this.today));
         if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q) };
       }
@@ -168,7 +173,7 @@ export class Flow implements ReactiveController {
       const saved = store.get<Saved>(this.#flowKey);
       if (saved && (await this.load()).restore(this, saved)) return;
       if (h.service) return await this.openService(h.service);
-      this.restart();
+      this.showServices();
     } catch (err) {
       this.fail(err, () => void this.start());
     }
@@ -176,13 +181,36 @@ export class Flow implements ReactiveController {
 
   /** Loads the steps after the service list once; the first paint does not wait for them. */
   load(): Promise<Later> {
-    return (this.#laterLoading ??= import('../flow/index.ts').then((m) => {
+    return (this.#laterLoading ??= this.#arrive(import('../flow/index.ts'), (m) => {
       this.later = m;
       this.month = new m.MonthTask(this);
       new m.Countdown(this);
+      return m.views;
+    }, () => (this.#laterLoading = undefined)));
+  }
+
+  /** Loads the manage step once, when a booking is opened (it brings the flow chunk with it). */
+  manage(): Promise<Manage> {
+    return (this.#manageLoading ??= this.#arrive(Promise.all([import('../manage/manage.ts'), this.load()]).then(([m]) => m), (m) => {
+      this.managing = m;
+      return m.views;
+    }, () => (this.#manageLoading = undefined)));
+  }
+
+  /**
+   * A chunk arriving: the step on show, if it was waiting for it (a skeleton meanwhile), is
+   * painted and focused. A chunk that cannot be fetched says so and may be asked for again.
+   */
+  #arrive<T>(chunk: Promise<T>, take: (m: T) => object, forget: () => void): Promise<T> {
+    return chunk.then((m) => {
+      if (this.#state.step in take(m)) this.#focusHeading();
       this.host.requestUpdate();
       return m;
-    }));
+    }, (err: unknown) => {
+      forget();
+      this.fail(new WidgetApiError('network', String(err)));
+      throw err;
+    });
   }
 
   async openService(id: string | undefined) {
@@ -193,23 +221,23 @@ export class Flow implements ReactiveController {
     await (await this.manage()).openManage(this, id, token);
   }
 
-  /** Loads the manage step once, when a booking is opened (it brings the flow chunk with it). */
-  manage(): Promise<Manage> {
-    return (this.#manageLoading ??= Promise.all([import('../manage/manage.ts'), this.load()]).then(([m]) => {
-      this.managing = m;
-      this.host.requestUpdate();
-      return m;
-    }));
+  /** The service list, with a returning guest's upcoming bookings below it. */
+  showServices() {
+    this.go({ step: 'services', mine: [] });
+    this.load().catch(() => {});
+    if (this.api && store.get(this.api.guestKey)) this.manage().then((m) => m.loadMine(this), () => {});
   }
 
-  /** Back to the service list, forgetting the booking in hand. */
+  /** Back to the service list, forgetting the booking in hand (and a manage link's parameters). */
   restart() {
     this.notice = undefined;
-    if (globalThis.location?.search.includes('token=')) history.replaceState(history.state, '', location.pathname + location.hash);
-    this.go({ step: 'services', mine: [] });
-    void this.load();
-    // A guest who has booked here before sees their upcoming bookings below the services.
-    if (this.api && store.get(this.api.guestKey)) void this.manage().then((m) => m.loadMine(this));
+    const url = globalThis.location && new URL(location.href);
+    if (url?.searchParams.has('token')) {
+      url.searchParams.delete('booking');
+      url.searchParams.delete('token');
+      history.replaceState(history.state, '', url);
+    }
+    this.showServices();
   }
 
   // ---------------------------------------------------------------- helpers the steps share
@@ -222,7 +250,10 @@ export class Flow implements ReactiveController {
     return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: this.host.staff || undefined };
   }
 
-  wait = (seconds: number) => this.say(this.msg.rateLimited(seconds));
+  wait = (seconds: number) => {
+    this.notice = { text: this.msg.rateLimited(seconds) };
+    this.host.requestUpdate();
+  };
 
   /** A message beside the step (an alert when `bad`), said to screen readers too, with a way on if there is one. */
   say(text: string, bad?: boolean, action?: Notice['action']) {

@@ -26,7 +26,12 @@ export abstract class Task<A, R> implements ReactiveController {
 
   hostUpdate() {
     const args = this.args();
-    if (args && JSON.stringify(args) !== this.#key) void this.run();
+    if (!args) {
+      // Nothing to show it for: a pending run stops, and the next time it is needed it loads afresh.
+      this.#abort?.abort();
+      this.#key = undefined;
+      if (this.status === 'pending') this.status = 'initial';
+    } else if (JSON.stringify(args) !== this.#key) void this.run();
   }
 
   /** Runs now with the current arguments (also to load the same again). */

@@ -15,6 +15,8 @@ export function holdLeft(f: Flow): number {
  */
 export class Countdown implements ReactiveController {
   #timer: unknown;
+  /** The hold whose expiry has been said, so it is said once. */
+  #said: string | undefined;
 
   constructor(private readonly f: Flow) {
     f.host.addController(this);
@@ -22,12 +24,18 @@ export class Countdown implements ReactiveController {
 
   hostUpdate() {
     const f = this.f;
-    if (this.#timer !== undefined || !f.host.isConnected || holdLeft(f) <= 0) return;
-    this.#timer = clock.setTimeout(() => {
-      this.#timer = undefined;
-      if (f.state.step === 'details' && holdLeft(f) <= 0) f.say(f.msg.holdExpired, true, { label: f.msg.pickAgain, run: () => f.later?.backToTimes(f) });
-      f.host.requestUpdate();
-    }, 1000);
+    const s = f.state;
+    if (this.#timer !== undefined || !f.host.isConnected || s.step !== 'details') return;
+    if (holdLeft(f) > 0) {
+      this.#timer = clock.setTimeout(() => {
+        this.#timer = undefined;
+        f.host.requestUpdate();
+      }, 1000);
+    } else if (this.#said !== s.hold.id) {
+      // At zero, or found at zero (back in the document after the hold ran out, or a skewed clock).
+      this.#said = s.hold.id;
+      f.say(f.msg.holdExpired, true, { label: f.msg.pickAgain, run: () => f.later?.backToTimes(f) });
+    }
   }
 
   hostConnected() {

@@ -30,11 +30,13 @@ export class MonthTask extends Task<MonthQuery, Month> {
   protected done(q: MonthQuery, error?: unknown) {
     const f = this.f;
     const s = f.state;
-    if (error) return f.fail(error, () => void this.run());
+    // A failure the customer has moved away from (another step) is not theirs to hear about.
+    if (error) return s.step === 'date' || s.step === 'time' ? f.fail(error, () => void this.run()) : undefined;
     if (f.notice && !f.notice.bad) f.notice = undefined;
     // The current month with every time gone (late on its last day) gives way to the next, once.
-    if (s.step === 'date' && s.onward && !this.value!.free.size && s.month === monthOf(q.from) && s.month === monthOf(f.today)) {
-      f.go({ ...s, month: addMonths(s.month, 1), onward: false });
+    if (s.step === 'date' && s.onward && s.month === monthOf(q.from)) {
+      const over = !this.value!.free.size && s.month === monthOf(f.today);
+      f.go({ ...s, month: over ? addMonths(s.month, 1) : s.month, onward: false });
     }
   }
 }

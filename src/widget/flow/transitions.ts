@@ -22,7 +22,7 @@ const uuid = (): string =>
 /** A service's calendar, at this month (or the next, when this one has no time left). */
 export function openService(f: F, id: string | undefined, moving?: Held) {
   const service = f.services?.find((x) => x.id === id);
-  if (!service) return f.restart();
+  if (!service) return f.showServices();
   f.go({ step: 'date', service, month: monthOf(f.today), onward: true, moving });
 }
 
@@ -31,7 +31,7 @@ export function setMonth(f: F, month: string, onward = false) {
   const s = f.state;
   if (s.step !== 'date' && s.step !== 'time') return;
   const shown = f.query(s.service.id, month) ? month : monthOf(f.today);
-  f.go({ step: 'date', service: s.service, month: shown, onward, moving: s.moving });
+  f.go({ step: 'date', service: s.service, month: shown, date: s.step === 'date' ? s.date : undefined, onward, moving: s.moving });
 }
 
 export function pickDate(f: F, s: StateOf<'date'>, date: string) {
@@ -66,10 +66,10 @@ export function pickTime(f: F, s: StateOf<'time'>, start: string) {
     const { hold } = await api.hold(f.api!, { service_id: s.service.id, start, staff_id: f.host.staff || undefined }, { signal, onWait: f.wait });
     f.idempotencyKey = undefined;
     f.notice = undefined;
+    fire(f.host, 'bw-hold', { hold });
     f.go({ step: 'details', service: s.service, date: s.date, hold });
     // How long the hold lasts is the server's to say: its expires_at, not a number written here.
     f.announce = f.msg.holdPlaced(when(f, start), Math.max(1, Math.round(holdLeft(f) / 60_000)));
-    fire(f.host, 'bw-hold', { hold });
   }, (e) => taken(f, e));
 }
 
@@ -142,8 +142,12 @@ export function restore(f: F, saved: Saved): boolean {
   f.values = { ...f.values, ...saved.values };
   const { date, hold } = saved;
   if (saved.step === 'details' && date && hold && Date.parse(hold.expires_at) > f.api!.session.serverNow()) f.go({ step: 'details', service, date, hold });
-  else if ((saved.step === 'time' || saved.step === 'details') && date) f.go({ step: 'time', service, date });
-  else f.go({ step: 'date', service, month: saved.month ?? monthOf(date ?? f.today), date });
+  else if ((saved.step === 'time' || saved.step === 'details') && date && date >= f.today) f.go({ step: 'time', service, date });
+  else {
+    // A month that has passed meanwhile (a reload days later) gives way to this one.
+    const month = saved.month ?? monthOf(date ?? f.today);
+    f.go({ step: 'date', service, month: f.query(service.id, month) ? month : monthOf(f.today), date, onward: true });
+  }
   return true;
 }
 

@@ -26,7 +26,7 @@ export const de: Messages = {
   booking: 'Wird gebucht…',
   back: 'Zurück',
   heldFor: (t) => `Wir halten diesen Termin noch ${t} für Sie frei.`,
-  holdPlaced: (w, n) => `${w} ist ${n} Minuten für Sie reserviert.`,
+  holdPlaced: (w, n) => `${w} ist ${n} Minute${n === 1 ? '' : 'n'} für Sie reserviert.`,
   holdExpired: 'Ihre Reservierung ist abgelaufen. Bitte wählen Sie erneut eine Uhrzeit.',
   pickAgain: 'Uhrzeit wählen',
   slotTaken: 'Dieser Termin wurde gerade vergeben. Hier sind die noch freien Zeiten.',

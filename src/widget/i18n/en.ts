@@ -25,7 +25,7 @@ export const en = {
   booking: 'Booking…',
   back: 'Back',
   heldFor: (time: string) => `We are holding this time for you for ${time}.`,
-  holdPlaced: (when: string, minutes: number) => `Held ${when} for you for ${minutes} minutes.`,
+  holdPlaced: (when: string, minutes: number) => `Held ${when} for you for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   holdExpired: 'Your hold has expired. Please pick a time again.',
   pickAgain: 'Pick a time',
   slotTaken: 'Sorry, someone else just took that time. Here are the times still free.',
