@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 
-const BUDGET = { firstPaint: 16 * 1024, firstPaintAim: 13 * 1024, all: 26 * 1024 };
+// DESIGN.md's budgets: the first paint, and one customer's path to a booking; the total of every
+// chunk (the manage chunk, other locales) is reported, not budgeted.
+const BUDGET = { firstPaint: 16 * 1024, firstPaintAim: 13 * 1024, path: 26 * 1024 };
 const dir = 'dist/widget';
 
 const out = (await build({ logLevel: 'silent' })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
@@ -32,7 +34,7 @@ const visit = (name: string, into: Set<string>) => {
   for (const i of byName.get(name)?.imports ?? []) visit(i, into);
 };
 visit('widget.js', first);
-// The service list: the first paint plus the chunk with zod and the schemas (since the flow chunk).
+// One customer's path: the first paint plus the chunk with zod and the schemas, which holds the steps to a booking.
 const list = new Set(first);
 const schemasChunk = chunks.find((c) => Object.keys(c.modules).some((id) => id.includes('/node_modules/zod/')));
 if (schemasChunk) visit(schemasChunk.fileName, list);
@@ -47,8 +49,8 @@ console.log('file                                   raw KB  gzip KB  brotli KB')
 for (const r of rows) console.log(`${r.file.padEnd(36)} ${kb(r.raw)}   ${kb(r.gzip)}    ${kb(r.brotli)}`);
 console.log();
 console.log(`first paint (${[...first].join(' + ')}): gzip ${kb(fp.gzip)} KB, brotli ${kb(fp.brotli)} KB — budget ${BUDGET.firstPaint / 1024} KB (aim ${BUDGET.firstPaintAim / 1024}) ${fp.gzip <= BUDGET.firstPaint ? 'OK' : 'OVER'}`);
-console.log(`to the service list (+ ${[...list].filter((f) => !first.has(f)).join(' + ')}, fetched beside the first API call): gzip ${kb(toList.gzip)} KB, brotli ${kb(toList.brotli)} KB`);
-console.log(`everything: gzip ${kb(all.gzip)} KB, brotli ${kb(all.brotli)} KB — budget ${BUDGET.all / 1024} KB ${all.gzip <= BUDGET.all ? 'OK' : 'OVER'}`);
+console.log(`one customer's path to a booking (+ ${[...list].filter((f) => !first.has(f)).join(' + ')}, fetched beside the first API call): gzip ${kb(toList.gzip)} KB, brotli ${kb(toList.brotli)} KB — budget ${BUDGET.path / 1024} KB ${toList.gzip <= BUDGET.path ? 'OK' : 'OVER'}`);
+console.log(`everything (every chunk, every locale; reported): gzip ${kb(all.gzip)} KB, brotli ${kb(all.brotli)} KB`);
 
 function contributions(title: string, pick: (c: Rolldown.OutputChunk) => boolean) {
   console.log(`\nwhat each part contributes to ${title} (tree-shaken source before minification):`);
