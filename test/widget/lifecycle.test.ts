@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { addMonths } from '../../src/widget/dates.ts';
 import { Session } from '../../src/widget/session.ts';
-import { clock } from '../../src/widget/storage.ts';
+import { clock, keys } from '../../src/widget/storage.ts';
 import type { BookingWidget } from '../../src/widget/booking-widget.ts';
 import { $, $$, apiFixture, fillDetails, free, freeDays, heldNow, mount, requests, resetWorld, revokeKey, safeTime, shownMonth, toDetails, untilStep, type Fixture } from './helpers.ts';
 
@@ -215,7 +215,7 @@ describe('<booking-widget> what a refactor must not lose', () => {
     await untilStep(first, 'date');
     const thisMonth = shownMonth(first);
     // What a reload a month or more later finds in storage: the calendar at a month now gone.
-    const key = Object.keys(localStorage).find((k) => k.startsWith('bw:flow:'))!;
+    const key = keys.flow(f.apiBase, f.pk, first.id);
     localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)!), month: '2020-01' }));
     const el = await reload(first, f);
     await untilStep(el, 'date');

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { Session, REFRESH_MARGIN_MS } from '../../src/widget/session.ts';
-import { clock } from '../../src/widget/storage.ts';
+import { clock, keys } from '../../src/widget/storage.ts';
 import { $, apiFixture, free, mount, onFetch, requests, resetWorld, revokeKey, type Fixture, untilStep } from './helpers.ts';
 
 /** A fake clock: `skew` shifts the device's clock; timers run only when the test advances time. */
@@ -77,12 +77,12 @@ describe('<booking-widget> session', () => {
       const el = await mount(f);
       await untilStep(el, 'services');
       expect(sessionPosts()).to.equal(1);
-      expect(localStorage.getItem(`bw:session:${new URL(f.apiBase).origin}:${f.pk}:lease`)).to.equal(null);
+      expect(localStorage.getItem(`${keys.session(f.apiBase, f.pk)}:lease`)).to.equal(null);
     });
 
     it("should wait for another tab's exchange instead of making a second one", async () => {
       // Another tab holds the lease: it is exchanging right now.
-      const storageKey = `bw:session:${new URL(f.apiBase).origin}:${f.pk}`;
+      const storageKey = keys.session(f.apiBase, f.pk);
       const other = await (await fetch(`${f.apiBase}/api/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${f.pk}` } })).json();
       localStorage.setItem(`${storageKey}:lease`, JSON.stringify(Date.now() + 10_000));
       const before = sessionPosts();

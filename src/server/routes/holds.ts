@@ -8,7 +8,7 @@ const Want = checked(HoldRequest, {}, (b) => ({ serviceId: b.service_id, startMs
 
 export const holdRoutes = [
   route({
-    method: 'post', path: '/holds', auth: 'session', summary: 'Hold a slot for this guest (10 minutes); a new hold releases the last',
+    method: 'post', path: '/holds', auth: 'session', summary: "Hold a slot for this guest until the answer's expires_at (HOLD_MINUTES, 10 by default); a new hold releases the last",
     headers: GuestToken, body: Want, ok: [201, HoldResponse], errors: ['not_found', 'slot_taken'],
     handler: async ({ deps, principal, headers, body }, c) => {
       const { hold, guest } = await placeHold(deps, principal, headers[H.guestToken], body);
