@@ -3,7 +3,7 @@ import { addMonths } from '../../src/widget/dates.ts';
 import { Session } from '../../src/widget/session.ts';
 import { clock, keys } from '../../src/widget/storage.ts';
 import type { BookingWidget } from '../../src/widget/booking-widget.ts';
-import { $, $$, apiFixture, fillDetails, free, freeDays, heldNow, mount, requests, resetWorld, revokeKey, safeTime, shownMonth, toDetails, untilStep, type Fixture } from './helpers.ts';
+import { $, $$, apiFixture, bookOne, fillDetails, free, freeDays, heldNow, mount, onFetch, requests, resetWorld, revokeKey, safeTime, shownMonth, toDetails, untilStep, type Fixture } from './helpers.ts';
 
 /** What frameworks do when they reorder or re-parent: the same element, out of the document and back in elsewhere. */
 function move(el: BookingWidget) {
@@ -221,5 +221,21 @@ describe('<booking-widget> what a refactor must not lose', () => {
     await untilStep(el, 'date');
     await freeDays(el);
     expect(shownMonth(el) >= thisMonth).to.equal(true, shownMonth(el));
+  });
+});
+
+describe('<booking-widget> a booking that cannot be opened', () => {
+  beforeEach(resetWorld);
+
+  it('should say so and keep the guest’s upcoming bookings in view', async () => {
+    const f = await apiFixture();
+    const el = await reload(await bookOne(f), f);
+    await untilStep(el, 'services');
+    await waitUntil(() => $$(el, 'li.row button').length === 1, 'upcoming bookings');
+    onFetch(async (req, real) => (/\/bookings\/[^/?]+\?token=/.test(req.url) ? new Response(JSON.stringify({ error: { code: 'not_found', message: 'No such booking' } }), { status: 404, headers: { 'content-type': 'application/json' } }) : real()));
+    $$(el, 'li.row button')[0].click();
+    await waitUntil(() => el.flow.notice?.text === 'We could not find that booking.', 'not found said');
+    await untilStep(el, 'services');
+    await waitUntil(() => $$(el, 'li.row button').length === 1, 'the list is still there');
   });
 });

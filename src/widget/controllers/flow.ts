@@ -283,7 +283,9 @@ export class Flow implements ReactiveController {
     if (this.api?.session.fatal) return this.go({ step: 'unavailable' });
     if (handle?.(e)) return;
     this.say(e.code === 'network' ? m.offline : e.code === 'not_found' ? m.notFound : m.somethingWrong, true, retry && { label: m.retry, run: retry });
-    if (s.step === 'loading') this.go(e.code === 'network' && !this.services ? { step: 'unavailable' } : { step: 'services', mine: [] });
+    if (s.step !== 'loading') return;
+    if (e.code === 'network' && !this.services) this.go({ step: 'unavailable' });
+    else this.showServices();
   }
 
   // ---------------------------------------------------------------- persistence
