@@ -20,6 +20,13 @@ async function reload(el: BookingWidget, f: Fixture, attrs: Record<string, strin
   return mount(f, attrs);
 }
 
+/** From the service list to the first service's calendar. */
+async function toCalendar(el: BookingWidget) {
+  await untilStep(el, 'services');
+  $(el, 'button.service')!.click();
+  await untilStep(el, 'date');
+}
+
 const countdown = (el: BookingWidget) => $(el, '[part~="hold"]')!.textContent;
 
 describe('<booking-widget> moved in the DOM', () => {
@@ -101,9 +108,7 @@ describe('<booking-widget> reloaded at each step', () => {
   it('should come back to the calendar with the month’s free days', async () => {
     const f = await apiFixture();
     const first = await mount(f);
-    await untilStep(first, 'services');
-    $(first, 'button.service')!.click();
-    await untilStep(first, 'date');
+    await toCalendar(first);
     const month = shownMonth(first);
     const days = (await freeDays(first)).length;
     const el = await reload(first, f);
@@ -117,9 +122,7 @@ describe('<booking-widget> reloaded at each step', () => {
   it('should come back to the day’s times', async () => {
     const f = await apiFixture();
     const first = await mount(f);
-    await untilStep(first, 'services');
-    $(first, 'button.service')!.click();
-    await untilStep(first, 'date');
+    await toCalendar(first);
     (await freeDays(first))[0].click();
     await untilStep(first, 'time');
     await safeTime(first);
@@ -165,15 +168,11 @@ describe('<booking-widget> what a refactor must not lose', () => {
   it('should ask for the month again when the same service is opened again', async () => {
     const f = await apiFixture();
     const el = await mount(f);
-    await untilStep(el, 'services');
-    $(el, 'button.service')!.click();
-    await untilStep(el, 'date');
+    await toCalendar(el);
     await freeDays(el);
     const asked = requests(/\/availability\?/).length;
     $(el, 'button.back')!.click();
-    await untilStep(el, 'services');
-    $(el, 'button.service')!.click();
-    await untilStep(el, 'date');
+    await toCalendar(el);
     await freeDays(el);
     expect(requests(/\/availability\?/).length).to.equal(asked + 1, 'fresh free times, not the ones seen before');
   });
@@ -210,9 +209,7 @@ describe('<booking-widget> what a refactor must not lose', () => {
   it('should open this month when a reload comes back to a month that has passed', async () => {
     const f = await apiFixture();
     const first = await mount(f);
-    await untilStep(first, 'services');
-    $(first, 'button.service')!.click();
-    await untilStep(first, 'date');
+    await toCalendar(first);
     const thisMonth = shownMonth(first);
     // What a reload a month or more later finds in storage: the calendar at a month now gone.
     const key = keys.flow(f.apiBase, f.pk, first.id);
