@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   MAIL_DIR: z.optional(z.string()),
   REMINDER_MINUTES: Count,
   WEBHOOK_TIMEOUT_MS: Count,
+  WEBHOOK_ALLOW_LOOPBACK: z.optional(z.string().check(z.regex(/^(|0|1)$/, 'must be 1 (allow) or 0'))),
   NOTIFY_POLL_MS: Count,
   NOTIFY_RETRY_BASE_MS: Count,
 });
@@ -50,6 +51,12 @@ export interface NotifyConfig {
   /** How long before the start the reminder goes out; 0 sends none. */
   reminderMinutes: number;
   webhookTimeoutMs: number;
+  /**
+   * Test-mode webhooks may go to this machine's loopback (a receiver on a developer's laptop).
+   * Off unless the operator sets `WEBHOOK_ALLOW_LOOPBACK=1`: on a shared server, loopback is
+   * where admin ports live. Live webhooks never may.
+   */
+  webhookAllowLoopback: boolean;
   pollMs: number;
   /** The first retry's delay; each next one doubles, up to an hour, with jitter. */
   retryBaseMs: number;
@@ -65,7 +72,7 @@ export const defaultConfig: Config = {
   database: { poolMax: 10, statementTimeoutMs: 10_000 },
   redisKeyPrefix: 'booking-api',
   notify: {
-    from: 'Bookings <bookings@localhost>', reminderMinutes: 24 * 60, webhookTimeoutMs: 10_000, pollMs: 1000,
+    from: 'Bookings <bookings@localhost>', reminderMinutes: 24 * 60, webhookTimeoutMs: 10_000, webhookAllowLoopback: false, pollMs: 1000,
     retryBaseMs: 10_000, giveUpAfterMs: 26 * 3600 * 1000,
   },
 };
@@ -110,6 +117,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       mailDir: raw.MAIL_DIR || undefined,
       reminderMinutes: int('REMINDER_MINUTES', d.notify.reminderMinutes),
       webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', d.notify.webhookTimeoutMs, 50),
+      webhookAllowLoopback: raw.WEBHOOK_ALLOW_LOOPBACK === '1',
       pollMs: int('NOTIFY_POLL_MS', d.notify.pollMs, 10),
       retryBaseMs: int('NOTIFY_RETRY_BASE_MS', d.notify.retryBaseMs, 10),
       giveUpAfterMs: d.notify.giveUpAfterMs,

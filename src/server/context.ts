@@ -5,6 +5,7 @@ import type { Store } from './store/db.ts';
 import type { Mode } from './store/schema.ts';
 import type { SessionSigner } from './auth/sessions.ts';
 import type { RateLimits } from './auth/ratelimit.ts';
+import type { Resolve } from './notify/fence.ts';
 
 export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
 export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
@@ -20,6 +21,8 @@ export interface Deps {
   now: () => number;
   sessions: SessionSigner;
   limits: RateLimits;
+  /** How webhook destinations' names are resolved; injected by tests that play DNS (default: the system's). */
+  resolve?: Resolve;
   /** `draining` turns true on shutdown, so the readiness check sends load balancers elsewhere. */
   lifecycle: { draining: boolean };
 }

@@ -48,7 +48,7 @@ export interface ApiServer { url: string; child: ChildProcess; db: string; stop(
 export async function startApi(db: string, env: Record<string, string> = {}): Promise<ApiServer> {
   const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, WEBHOOK_ALLOW_LOOPBACK: '1', ...env },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

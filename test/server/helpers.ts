@@ -58,6 +58,8 @@ async function appOn(database: TestDatabase, clock: { now: number }, opts: Harne
     ...defaultConfig,
     ...opts.config,
     limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, ...opts.limits },
+    // The tests' receivers listen on loopback, as a developer's would (WEBHOOK_ALLOW_LOOPBACK=1).
+    notify: { ...defaultConfig.notify, webhookAllowLoopback: true, ...opts.config?.notify },
   };
   const deps = await buildDeps(store, { config, log: silentLogger, now: () => clock.now });
   const app = createApp(deps);

@@ -5,7 +5,8 @@ import { invalid, notFound } from '../http/errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { DeliveryAttemptRow, Mode, OutboxRow, WebhookRow } from '../store/schema.ts';
 import { iso } from '../time.ts';
-import { newWebhookSecret, webhookUrlProblem } from '../notify/webhooks.ts';
+import { newWebhookSecret } from '../notify/webhooks.ts';
+import { destinationProblem, systemResolve } from '../notify/fence.ts';
 import type { Scope } from './catalog.ts';
 
 const webhookOut = (w: WebhookRow): Webhook => ({
@@ -27,9 +28,12 @@ async function getHook(db: Tx, scope: Scope, id: string) {
   return row;
 }
 
-/** Which URLs may receive webhooks depends on the mode (a live key cannot aim at this machine). */
-function checkUrl(url: string, mode: Mode) {
-  const problem = webhookUrlProblem(url, mode);
+/**
+ * Which URLs may receive webhooks: https to a public address (where the name resolves now); in
+ * test mode also loopback, when the operator allows it. Checked again at every attempt.
+ */
+async function checkUrl(deps: Deps, url: string, mode: Mode) {
+  const problem = await destinationProblem(url, mode, deps.config.notify.webhookAllowLoopback, deps.resolve ?? systemResolve);
   if (problem) throw invalid('url', problem);
 }
 
@@ -43,7 +47,7 @@ export async function listWebhooks(db: Tx, p: SecretPrincipal): Promise<Webhook[
 
 /** The signing secret is in this answer only; receivers keep it to verify `Webhook-Signature`. */
 export async function createWebhook(deps: Deps, p: SecretPrincipal, body: WebhookCreate): Promise<Webhook & { secret: string }> {
-  checkUrl(body.url, p.mode);
+  await checkUrl(deps, body.url, p.mode);
   const row: WebhookRow = {
     id: newId('wh'), business_id: p.businessId, mode: p.mode, url: body.url, events: JSON.stringify(body.events ?? WEBHOOK_EVENTS),
     active: body.active === false ? 0 : 1, secret: newWebhookSecret(), disabled_reason: null, created_at: deps.now(), deleted_at: null,
@@ -52,11 +56,12 @@ export async function createWebhook(deps: Deps, p: SecretPrincipal, body: Webhoo
   return { ...webhookOut(row), secret: row.secret };
 }
 
-export async function updateWebhook(db: Tx, p: SecretPrincipal, id: string, body: WebhookPatch): Promise<Webhook> {
+export async function updateWebhook(deps: Deps, p: SecretPrincipal, id: string, body: WebhookPatch): Promise<Webhook> {
+  const { db } = deps.store;
   const row = await getHook(db, p, id);
   const set: Partial<WebhookRow> = {};
   if (body.url !== undefined) {
-    checkUrl(body.url, p.mode);
+    await checkUrl(deps, body.url, p.mode);
     set.url = body.url;
   }
   if (body.events !== undefined) set.events = JSON.stringify(body.events);

@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { randomToken } from '../auth/tokens.ts';
+import { RefusedDestination, fencedLookup, urlProblem, type Resolve } from './fence.ts';
 
 /** A new endpoint's signing secret: `whsec_` and 24 random bytes, base64 (as Standard Webhooks writes them). */
 export const newWebhookSecret = () => `whsec_${Buffer.from(randomToken(24), 'base64url').toString('base64')}`;
@@ -15,72 +18,70 @@ export function sign(secret: string, id: string, timestamp: number, body: string
 
 export interface Attempt {
   statusCode: number | null; durationMs: number; error: string | null; excerpt: string | null; ok: boolean;
-  /** No retry can help (the endpoint is gone or switched off): the message fails now. */
+  /** No retry can help (the endpoint is gone, switched off, or a refused destination): the message fails now. */
   final?: boolean;
 }
 
 const EXCERPT = 200;
 
-/** Reads at most the excerpt's worth of the answer, then lets the rest go. */
-async function excerptOf(res: Response): Promise<string | null> {
-  if (!res.body) return null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < EXCERPT * 4) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT);
-  return text || null;
-}
+/** Where an attempt may connect: loopback only when allowed, names resolved by `resolve`. */
+export interface Fence { mode: 'test' | 'live'; allowLoopback: boolean; resolve: Resolve }
 
 /**
- * One delivery attempt. Redirects are never followed (a 3xx is a failure, so an endpoint cannot
- * bounce signed events elsewhere); the attempt is cut after `timeoutMs`.
+ * One delivery attempt. The destination is checked again now (the URL, then each address its
+ * name resolves to, at the socket: see `fence.ts`); a refused one is recorded as refused, with no
+ * answer read. Redirects are never followed (a 3xx is a failure, so an endpoint cannot bounce
+ * signed events elsewhere); the attempt is cut after `timeoutMs`.
  */
-export async function deliverWebhook(url: string, secret: string, eventId: string, body: string, timeoutMs: number, nowMs: number): Promise<Attempt> {
+export async function deliverWebhook(url: string, secret: string, eventId: string, body: string, timeoutMs: number, nowMs: number, fence: Fence): Promise<Attempt> {
   const timestamp = Math.floor(nowMs / 1000);
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const allowLoopback = fence.mode === 'test' && fence.allowLoopback;
+  const refused = (why: string): Attempt => ({ statusCode: null, durationMs: elapsed(), error: `refused destination: ${why}`, excerpt: null, ok: false, final: true });
+  const problem = urlProblem(url, fence.mode, fence.allowLoopback);
+  if (problem) return refused(problem);
+  const target = new URL(url);
   try {
-    const res = await fetch(url, {
-      method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json', 'user-agent': 'booking-api-webhooks/1',
-        'webhook-id': eventId, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret, eventId, timestamp, body),
-      },
-    });
-    const excerpt = await excerptOf(res).catch(() => null);
+    const res = await post(target, body, {
+      'content-type': 'application/json', 'user-agent': 'booking-api-webhooks/1', 'content-length': String(Buffer.byteLength(body)),
+      'webhook-id': eventId, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret, eventId, timestamp, body),
+    }, fencedLookup(allowLoopback, fence.resolve), timeoutMs);
     const ok = res.status >= 200 && res.status < 300;
-    const error = ok ? null : res.status >= 300 && res.status < 400 ? `redirect to ${res.headers.get('location') ?? '?'} not followed` : `HTTP ${res.status}`;
-    return { statusCode: res.status, durationMs: Math.round(performance.now() - started), error, excerpt, ok };
+    const error = ok ? null : res.status >= 300 && res.status < 400 ? `redirect to ${res.location ?? '?'} not followed` : `HTTP ${res.status}`;
+    return { statusCode: res.status, durationMs: elapsed(), error, excerpt: res.excerpt, ok };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const error = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `could not connect: ${e.cause?.code ?? e.message}`;
-    return { statusCode: null, durationMs: Math.round(performance.now() - started), error, excerpt: null, ok: false };
+    if (err instanceof RefusedDestination) return refused(err.message);
+    const e = err as Error & { code?: string };
+    const error = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${timeoutMs} ms` : `could not connect: ${e.code ?? e.message}`;
+    return { statusCode: null, durationMs: elapsed(), error, excerpt: null, ok: false };
   }
 }
 
 /**
- * Live endpoints must be https; test mode may also use http to loopback (a receiver on the
- * developer's machine). Anything else is refused when the endpoint is saved.
+ * POSTs with `node:http(s)` rather than `fetch`, because only they take a `lookup`: the socket
+ * connects to an address the fence passed. Reads at most the excerpt's worth of the answer.
  */
-export function webhookUrlProblem(raw: string, mode: 'test' | 'live'): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'Must be an absolute URL';
-  }
-  if (url.username || url.password) return 'Must not carry a user name or password';
-  if (url.protocol === 'https:') return undefined;
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  if (url.protocol === 'http:' && loopback && mode === 'test') return undefined;
-  return mode === 'live' ? 'Live endpoints must use https://' : 'Must use https://, or http:// to loopback (127.0.0.1, localhost) in test mode';
+function post(url: URL, body: string, headers: Record<string, string>, lookup: ReturnType<typeof fencedLookup>, timeoutMs: number) {
+  return new Promise<{ status: number; location: string | undefined; excerpt: string | null }>((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers, lookup, agent: false, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = () => {
+        res.destroy();
+        const text = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT);
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location, excerpt: text || null });
+      };
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= EXCERPT * 4) finish();
+      });
+      res.on('end', finish);
+      res.on('error', finish);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -3,6 +3,7 @@ import type { OutboxRow } from '../store/schema.ts';
 import { compose, mailerFor, type Mailer } from './email.ts';
 import type { EmailKind, EmailPayload } from './outbox.ts';
 import { deliverWebhook, type Attempt } from './webhooks.ts';
+import { systemResolve } from './fence.ts';
 
 const HOUR = 3600_000;
 const BATCH = 20;
@@ -56,7 +57,7 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
     if (m.channel === 'webhook') {
       const hook = await db.selectFrom('webhooks').selectAll().where('id', '=', m.webhook_id!).executeTakeFirst();
       if (!hook || hook.deleted_at !== null || !hook.active) return { ok: false, final: true, statusCode: null, durationMs: 0, error: 'endpoint deleted or switched off', excerpt: null };
-      return deliverWebhook(hook.url, hook.secret, m.event_id, m.payload, cfg.webhookTimeoutMs, now);
+      return deliverWebhook(hook.url, hook.secret, m.event_id, m.payload, cfg.webhookTimeoutMs, now, { mode: hook.mode, allowLoopback: cfg.webhookAllowLoopback, resolve: deps.resolve ?? systemResolve });
     }
     const started = performance.now();
     try {

@@ -3,7 +3,7 @@ import { route } from '../http/route.ts';
 import { noted } from '../http/inputs.ts';
 import { createWebhook, deleteWebhook, deliveries, listWebhooks, retryDelivery, updateWebhook, webhookView } from '../domain/webhooks.ts';
 
-const URL_RULE = { url: 'https://; a test key may also use http:// to loopback (127.0.0.1, localhost).' };
+const URL_RULE = { url: 'https:// to a public address (checked where the name resolves, when saved and at every attempt); a test key may also use http:// to loopback (127.0.0.1, localhost) when the server sets WEBHOOK_ALLOW_LOOPBACK=1.' };
 
 export const webhookRoutes = [
   route({
@@ -22,7 +22,7 @@ export const webhookRoutes = [
   route({
     method: 'patch', path: '/webhooks/{id}', auth: 'secret', summary: 'Change an endpoint, or switch it on or off',
     body: noted(WebhookPatch, URL_RULE), ok: [200, Webhook], errors: ['not_found'],
-    handler: async ({ deps, principal, params, body }) => updateWebhook(deps.store.db, principal, params.id, body),
+    handler: async ({ deps, principal, params, body }) => updateWebhook(deps, principal, params.id, body),
   }),
   route({
     method: 'delete', path: '/webhooks/{id}', auth: 'secret', summary: 'Delete an endpoint', ok: [204, null], errors: ['not_found'],
