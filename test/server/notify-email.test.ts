@@ -78,6 +78,28 @@ describe('emails over SMTP', () => {
     }
   });
 
+  it('a service name with a bare CR cannot inject a property (ATTENDEE) into the calendar file', async () => {
+    // Calendars that break lines on a lone CR would read what follows it as a property of its own.
+    const server = await smtp();
+    try {
+      const h = await harness();
+      const s = await shop(h, { service: { name: 'Haircut\rATTENDEE:mailto:attacker@evil.example', horizon_days: 120 } });
+      h.deps.config.notify = { ...h.deps.config.notify, smtpUrl: server.url };
+      const worker = notifier(h.deps, { mailDir: mkdtempSync(join(tmpdir(), 'booking-mail-')) });
+      await book(s, '2027-03-02T10:00:00+01:00');
+      await worker.tick();
+      await worker.stop();
+      const ics = server.got[0].mail.attachments.find((a) => a.filename === 'booking.ics')!.content.toString('utf8');
+      const lines = ics.replace(/\r\n[ \t]/g, '').split(/\r\n|\r|\n/);
+      assert.deepEqual(lines.filter((l) => /^ATTENDEE/i.test(l)), [], 'no line of the file starts a property the merchant wrote');
+      assert.ok(lines.includes('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example · Salon Test'), ics);
+      const [event] = Object.values(ical.sync.parseICS(ics)).filter((e): e is VEvent => e?.type === 'VEVENT');
+      assert.equal(event.attendee, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps a message pending while the SMTP server is away, and sends it once it is back', async () => {
     const server = await smtp();
     const url = server.url;

@@ -186,6 +186,15 @@ describe('<booking-widget> booking flow against the real API', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('should not let a service name with a bare CR inject a property (ATTENDEE) into the calendar file', async () => {
+    // Calendars that break lines on a lone CR would read what follows it as a property of its own.
+    const f = await apiFixture({ serviceName: 'Haircut\rATTENDEE:mailto:attacker@evil.example' });
+    const el = await bookOne(f);
+    const lines = (await (await fetch($<HTMLAnchorElement>(el, 'a[download]')!.href)).text()).split(/\r\n|\r|\n/);
+    expect(lines.filter((l) => /^ATTENDEE/i.test(l))).to.deep.equal([]);
+    expect(lines).to.include('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example');
+  });
+
   it("should send the customer's language and time zone with the booking, for the emails", async () => {
     const f = await apiFixture();
     const el = await mount(f, { locale: 'de-AT', timezone: 'America/New_York' });

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 
 // RFC 5545 text: backslash, semicolon, comma and newlines escaped; lines folded at 75 octets.
-const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+// A lone CR counts as a newline too: some calendars break lines on it, so left bare it could
+// start a property of the merchant's or customer's choosing.
+const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n?|\n/g, '\\n');
 const utc = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 const local = (dt: DateTime) => dt.toFormat("yyyyMMdd'T'HHmmss");
 const offset = (minutes: number) => {

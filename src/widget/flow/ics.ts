@@ -1,8 +1,9 @@
 import type { Booking } from '../../contract/widget.ts';
 
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+/, '');
-// RFC 5545 text: backslash, semicolon, comma and newlines are escaped.
-const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+// RFC 5545 text: backslash, semicolon, comma and newlines are escaped. A lone CR is a newline
+// too (some calendars break lines on it), or a service name could start a property of its own.
+const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n?|\n/g, '\\n');
 
 /** An iCalendar file for one booking, in UTC so every calendar app reads it the same way. */
 export function icsFor(b: Booking, title: string, now: Date = new Date()): string {
