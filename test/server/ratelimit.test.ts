@@ -22,6 +22,24 @@ describe('rate limits', () => {
     await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip: '198.51.100.9' }), 201);
   });
 
+  it('an IPv6 client cannot escape the per-IP limit by rotating addresses within its /64', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 3 } }));
+    const session = (ip: string) => s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip });
+    // One /64, written three ways: each address is new, the network is not.
+    for (const ip of ['2001:db8:1:2::1', '2001:DB8:1:2:0:0:0:a', '2001:db8:1:2:ffff:ffff:ffff:ffff']) await ok(session(ip), 201);
+    expectError(await session('2001:0db8:0001:0002:1234::99'), 429, 'rate_limited');
+    await ok(session('2001:db8:1:3::1'), 201);
+  });
+
+  it('an IPv4 client cannot double its limit by arriving IPv4-mapped, and mapped clients do not share one /64', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 2 } }));
+    const session = (ip: string) => s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip });
+    await ok(session('198.51.100.20'), 201);
+    await ok(session('::ffff:198.51.100.20'), 201);
+    expectError(await session('::FFFF:198.51.100.20'), 429, 'rate_limited');
+    await ok(session('::ffff:198.51.100.21'), 201);
+  });
+
   it('does not believe X-Forwarded-For without a trusted proxy', async () => {
     const s = await shop(await harness({ limits: { sessionPerMinute: 3 } }));
     for (let i = 0; i < 2; i++) await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': `10.0.0.${i}` } }), 201);

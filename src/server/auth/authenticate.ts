@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
-import type { Bucket } from './ratelimit.ts';
+import { ipKey, type Bucket } from './ratelimit.ts';
 import { allowedOrigins, findKeyByToken, parseKeyShape } from './keys.ts';
 import { originAllowedByList } from './origins.ts';
 import { SessionExpired } from './sessions.ts';
@@ -24,7 +24,7 @@ export async function limit(c: Context<AppEnv>, deps: Deps, hits: { bucket: Buck
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
 }
 
-export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: clientIp(c, deps.config.trustProxy) });
+export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: ipKey(clientIp(c, deps.config.trustProxy)) });
 
 /** Routes without a credential of their own (health, manage links): limited per client IP. */
 export function perIp(deps: Deps, bucket: Bucket): MiddlewareHandler<AppEnv> {

@@ -1,9 +1,11 @@
+import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { H } from '../../contract/index.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
+import { normalizeIp } from '../http/client-ip.ts';
 
 export type Bucket = 'session' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public';
 
@@ -63,6 +65,16 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
       return headers;
     },
   };
+}
+
+/**
+ * The key a client address is counted under. An IPv6 client is usually given a whole /64 and can
+ * pick any address in it, so per address it could rotate past every limit: it is counted per /64.
+ * IPv4 (and IPv4-mapped IPv6) is counted per address.
+ */
+export function ipKey(address: string): string {
+  const ip = normalizeIp(address);
+  return isIPv6(ip) ? `${ip.split(':').slice(0, 4).join(':')}::/64` : ip;
 }
 
 interface LimiterLike { points: number; consume(key: string): Promise<RateLimiterRes> }
