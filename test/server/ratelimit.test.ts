@@ -55,6 +55,22 @@ describe('rate limits', () => {
     await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': '192.0.2.2' } }), 201);
   });
 
+  it('with TRUST_PROXY=2, a client that writes a one-entry X-Forwarded-For itself cannot choose the address it is limited under', async () => {
+    const s = await shop(await harness({ limits: { sessionPerMinute: 3 }, config: { trustProxy: 2 } }));
+    const logged: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+    s.h.deps.log = { info: (msg, fields) => logged.push({ level: 'info', msg, fields }), error: (msg, fields) => logged.push({ level: 'error', msg, fields }) };
+    // Fewer entries than two proxies append: none of them is a proxy's, so the socket's address counts.
+    // shop() made one session from this socket already.
+    const spoofed = (ip: string) => s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, headers: { 'x-forwarded-for': ip } });
+    await ok(spoofed('192.0.2.101'), 201);
+    await ok(spoofed('192.0.2.102'), 201);
+    expectError(await spoofed('192.0.2.103'), 429, 'rate_limited');
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip: '198.51.100.9', headers: { 'x-forwarded-for': '192.0.2.103' } }), 201);
+    const warnings = logged.filter((l) => l.msg.includes('X-Forwarded-For'));
+    assert.equal(warnings.length, 1, 'warned once, not per request');
+    assert.doesNotMatch(JSON.stringify(warnings), /192\.0\.2|203\.0\.113|198\.51\.100/, 'no address in the log');
+  });
+
   it('limits widget routes per session and reports the tightest limit', async () => {
     const s = await shop(await harness({ limits: { widgetPerMinute: 5, widgetPerHour: 1000 } }));
     for (let i = 0; i < 5; i++) {

@@ -24,7 +24,7 @@ export async function limit(c: Context<AppEnv>, deps: Deps, hits: { bucket: Buck
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
 }
 
-export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: ipKey(clientIp(c, deps.config.trustProxy)) });
+export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: ipKey(clientIp(c, deps.config.trustProxy, deps.log)) });
 
 /** Routes without a credential of their own (health, manage links): limited per client IP. */
 export function perIp(deps: Deps, bucket: Bucket): MiddlewareHandler<AppEnv> {

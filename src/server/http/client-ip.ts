@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
+import type { Logger } from '../log.ts';
 
 /**
  * One spelling per address, so one client is one key wherever it is counted: IPv6 as eight
@@ -29,15 +30,28 @@ export function normalizeIp(address: string): string {
   return full.join(':');
 }
 
+const warned = new WeakSet<Logger>();
+
 /**
  * The client's address. X-Forwarded-For is believed only for the number of proxy hops the
  * operator configured: each trusted proxy appends the address it saw, so the client is that
  * many entries from the right. Anything further left was written by the client and is ignored.
+ * A header with fewer entries than that did not pass every proxy (or TRUST_PROXY is too high),
+ * so no entry is known to be a proxy's: the leftmost may be the client's own writing. Then the
+ * socket's address counts, and `log` hears of it once (it can mean a misconfiguration).
  */
-export function clientIp(c: Context<AppEnv>, trustProxy: number): string {
+export function clientIp(c: Context<AppEnv>, trustProxy: number, log?: Logger): string {
   const remote = normalizeIp(c.env?.incoming?.socket?.remoteAddress ?? 'unknown');
   if (trustProxy <= 0) return remote;
   const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (hops.length === 0) return remote;
-  return normalizeIp(hops[Math.max(0, hops.length - trustProxy)]);
+  if (hops.length < trustProxy) {
+    if (log && !warned.has(log)) {
+      warned.add(log);
+      // Logged at error level (the logger has no warning level): an operator should look. Counts only, no addresses.
+      log.error('X-Forwarded-For has fewer entries than TRUST_PROXY; using the socket address (logged once)', { trust_proxy: trustProxy, entries: hops.length });
+    }
+    return remote;
+  }
+  return normalizeIp(hops[hops.length - trustProxy]);
 }
