@@ -11,6 +11,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MINUTE: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
+  HOLDS_PER_SESSION: Count,
+  HOLDS_PER_CLIENT_PER_BUSINESS: Count,
+  HOLDS_PER_CLIENT: Count,
   DATABASE_URL: z.optional(z.string().check(z.regex(/^$|^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'))),
   DATABASE_POOL_MAX: Count,
   DATABASE_STATEMENT_TIMEOUT_MS: Count,
@@ -31,6 +34,12 @@ export interface Config {
   /** How many proxy hops in front of us append to X-Forwarded-For; 0 = believe none of it. */
   trustProxy: number;
   holdMinutes: number;
+  /**
+   * Caps on open holds, so one visitor cannot make a business look fully booked: per session
+   * (one browser), per client network (an IPv4 address or an IPv6 /64) at one business, and per
+   * client network across businesses. 0 turns one off.
+   */
+  holdCaps: { perSession: number; perClientPerBusiness: number; perClient: number };
   sessionTtlSeconds: number;
   /** PostgreSQL instead of the embedded SQLite file when set (several API instances share it). */
   databaseUrl?: string | undefined;
@@ -68,6 +77,7 @@ export const defaultConfig: Config = {
   limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300 },
   trustProxy: 0,
   holdMinutes: 10,
+  holdCaps: { perSession: 2, perClientPerBusiness: 5, perClient: 20 },
   sessionTtlSeconds: 3600,
   database: { poolMax: 10, statementTimeoutMs: 10_000 },
   redisKeyPrefix: 'booking-api',
@@ -103,6 +113,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),
+    holdCaps: {
+      perSession: int('HOLDS_PER_SESSION', d.holdCaps.perSession),
+      perClientPerBusiness: int('HOLDS_PER_CLIENT_PER_BUSINESS', d.holdCaps.perClientPerBusiness),
+      perClient: int('HOLDS_PER_CLIENT', d.holdCaps.perClient),
+    },
     sessionTtlSeconds: d.sessionTtlSeconds,
     databaseUrl: raw.DATABASE_URL || undefined,
     database: {

@@ -1,4 +1,4 @@
-import type { Store, Tx } from '../store/db.ts';
+import type { Tx } from '../store/db.ts';
 import { hashToken, newId, randomToken } from '../auth/tokens.ts';
 import type { Scope } from './catalog.ts';
 
@@ -20,9 +20,4 @@ export async function guestFor(db: Tx, scope: Scope, token: string | undefined, 
   const fresh = { id: newId('gst'), token: `gt_${randomToken(24)}` };
   await db.insertInto('guests').values({ id: fresh.id, business_id: scope.businessId, mode: scope.mode, token_hash: hashToken(fresh.token), created_at: now }).execute();
   return { ...fresh, issued: true };
-}
-
-/** The guest behind the token, or a new guest (in a write of its own) when it names none of this business. */
-export async function knownOrNewGuest(store: Store, scope: Scope, token: string | undefined, now: number): Promise<Guest> {
-  return (await findGuest(store.db, scope, token)) ?? (await store.write((tx) => guestFor(tx, scope, undefined, now), scope.businessId));
 }

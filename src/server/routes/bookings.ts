@@ -3,7 +3,7 @@ import { route } from '../http/route.ts';
 import { BookingHeaders, GuestToken } from '../http/headers.ts';
 import { ZONE_NOTE, checked, instant, knownZone } from '../http/inputs.ts';
 import { bookOnce, bookingOut, businessBookings, guestBookings } from '../domain/bookings.ts';
-import { knownOrNewGuest } from '../domain/guests.ts';
+import { findGuest } from '../domain/guests.ts';
 
 /** The request as sent (what its Idempotency-Key is bound to), and the server's reading of it. */
 const Book = checked(BookingRequest, { timezone: ZONE_NOTE }, (sent) => ({
@@ -25,7 +25,9 @@ export const bookingRoutes = [
     method: 'get', path: '/guest/bookings', auth: 'session', summary: "This guest's bookings, upcoming first",
     headers: GuestToken, ok: [200, BookingList],
     handler: async ({ deps, principal, headers }, c) => {
-      const guest = await knownOrNewGuest(deps.store, principal, headers[H.guestToken], deps.now());
+      // A read creates nothing: without a known guest the list is empty and no token is issued.
+      const guest = await findGuest(deps.store.db, principal, headers[H.guestToken]);
+      if (!guest) return { data: [] };
       const rows = await guestBookings(deps.store.db, guest.id, deps.now());
       c.header(H.guestToken, guest.token);
       return { data: rows.map(bookingOut) };

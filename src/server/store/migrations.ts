@@ -252,6 +252,19 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.dropIndex('bookings_staff_block').execute();
     },
   },
+
+  /**
+   * Holds remember the session and the client network that placed them, so open holds can be
+   * capped per session and per network (one visitor cannot make a business look fully booked).
+   */
+  '0005_hold_owners': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('holds').addColumn('session_id', 'text').execute();
+      await db.schema.alterTable('holds').addColumn('client_net', 'text').execute();
+      await db.schema.createIndex('holds_session').on('holds').columns(['session_id', 'expires_ms']).execute();
+      await db.schema.createIndex('holds_client_net').on('holds').columns(['client_net', 'expires_ms']).execute();
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

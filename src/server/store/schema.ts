@@ -37,6 +37,8 @@ export interface GuestRow { id: string; business_id: string; mode: Mode; token_h
 export interface HoldRow {
   id: string; business_id: string; mode: Mode; guest_id: string; service_id: string; staff_id: string;
   start_ms: number; end_ms: number; block_start_ms: number; block_end_ms: number; expires_ms: number; created_at: number;
+  /** Who placed it, for the caps on open holds per session and per client network (null before 0005). */
+  session_id: string | null; client_net: string | null;
 }
 
 export interface BookingRow {

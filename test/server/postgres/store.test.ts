@@ -54,7 +54,7 @@ describe('PostgreSQL store: overlapping calendar rows are impossible in the data
   });
   const holdRow = (start: number, end: number, extra: Partial<HoldRow> = {}): HoldRow => ({
     id: `hld_${++n}`, business_id: businessId, mode: 'test', guest_id: guestId, service_id: serviceId, staff_id: staffId,
-    start_ms: start, end_ms: end, block_start_ms: start, block_end_ms: end, expires_ms: T + 10 * H, created_at: 0, ...extra,
+    start_ms: start, end_ms: end, block_start_ms: start, block_end_ms: end, expires_ms: T + 10 * H, created_at: 0, session_id: null, client_net: null, ...extra,
   });
   const insertBooking = (row: BookingRow) => store.db.insertInto('bookings').values(row).execute();
   const sqlstate = async (p: Promise<unknown>) => {
