@@ -6,17 +6,31 @@ import { deliverWebhook, type Attempt } from './webhooks.ts';
 import { systemResolve } from './fence.ts';
 
 const HOUR = 3600_000;
+/** Due messages looked at per poll: taken round-robin by business, oldest due first in each round. */
 const BATCH = 20;
+/** Lanes being delivered at once by one worker (each lane sends one message at a time). */
+const LANES = 32;
+/**
+ * Webhook deliveries one business may have in flight at once. A receiver that stalls holds each
+ * delivery for up to `webhookTimeoutMs`; this many is all of the worker it can hold, and its
+ * other webhooks wait their turn (its emails do not).
+ */
+export const WEBHOOKS_IN_FLIGHT_PER_BUSINESS = 4;
+/** Webhook lanes across all businesses; the rest of LANES stays free for email, whatever receivers do. */
+const WEBHOOK_LANES = 24;
 const EMAIL_LEASE_MS = 90_000;
 /** Finished messages (and their attempts) are kept this long for the delivery log, then swept. */
 export const KEEP_FINISHED_MS = 30 * 24 * HOUR;
 
 export interface Notifier {
-  /** Delivers what is due now; resolves with how many messages it tried. Tests drive it with their clock. */
+  /**
+   * Delivers what is due now (beside any lanes already in flight, which it leaves alone); resolves
+   * once the lanes it started are done, with how many messages it tried. Tests drive it with their clock.
+   */
   tick(): Promise<number>;
-  /** Polls every `pollMs` until stopped. */
+  /** Polls every `pollMs` until stopped, without waiting for slow deliveries to finish first. */
   start(): void;
-  /** Stops polling and waits for the delivery in hand. */
+  /** Stops polling and waits for the deliveries in hand. */
   stop(): Promise<void>;
 }
 
@@ -31,14 +45,26 @@ export const backoffMs = (base: number, attempts: number, random = Math.random) 
  * de-duplicate. Messages about one booking to one destination go out in the order they were
  * written: a later one waits while an earlier one is still pending (reminders excepted, which
  * wait for their time and are replaced by any change).
+ *
+ * Businesses share the worker fairly: each poll takes due messages round-robin by business (the
+ * oldest due first in each round), lanes run side by side without waiting for each other (the
+ * worker polls again while slow ones are still in flight), and one business has at most
+ * WEBHOOKS_IN_FLIGHT_PER_BUSINESS webhooks in flight, so a receiver that stalls, or a backlog
+ * larger than a batch, delays only its own business.
  */
 export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer }): Notifier {
   const cfg = deps.config.notify;
   const { db } = deps.store;
   const mailer = opts.mailer ?? mailerFor(cfg, opts.mailDir);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
+  let polling: Promise<void> | undefined;
+  let started = false;
+  /** Lanes in hand, by lane; each settles (never rejects) once the lane is done. */
+  const inFlight = new Map<string, Promise<void>>();
+  /** Per business: its webhook lanes delivering, and (in a tick) those waiting for one of them to end. */
+  const hooks = new Map<string, { out: number; waiting: (() => void)[] }>();
+  /** Webhook lanes in hand across all businesses. */
+  let hookLanes = 0;
 
   /** An earlier message about the same booking to the same destination is still on its way. */
   async function blocked(m: OutboxRow): Promise<boolean> {
@@ -120,47 +146,142 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
     await db.deleteFrom('outbox').where('status', 'in', ['delivered', 'failed', 'cancelled']).where('created_at', '<', now - KEEP_FINISHED_MS).execute();
   }
 
-  async function tick(): Promise<number> {
-    const now = deps.now();
-    await sweep(now);
-    const due = await db.selectFrom('outbox').selectAll()
-      .where('status', '=', 'pending').where('next_attempt_ms', '<=', now).where('locked_until_ms', '<=', now)
-      .orderBy('seq').limit(BATCH).execute();
-    let tried = 0;
-    const lanes = new Map<string, OutboxRow[]>();
-    for (const m of due) lanes.set(laneOf(m), [...(lanes.get(laneOf(m)) ?? []), m]);
-    // Lanes side by side; inside one, in order, each message only once nothing earlier is pending.
-    await Promise.all([...lanes.values()].map(async (lane) => {
+  /**
+   * Due messages, round-robin by business: every business's oldest due message first (oldest
+   * first among them), then every business's second, and so on; a backlog fills only its own
+   * rounds. Webhooks of businesses at their cap (or all webhooks, when their lanes are full) are
+   * left out, so they take no place in the batch.
+   */
+  async function due(now: number) {
+    const capped = [...hooks].filter(([, h]) => h.out >= WEBHOOKS_IN_FLIGHT_PER_BUSINESS).map(([b]) => b);
+    let q = db.selectFrom('outbox').selectAll()
+      .select((eb) => eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('business_id').orderBy('next_attempt_ms').orderBy('seq')).as('round'))
+      .where('status', '=', 'pending').where('next_attempt_ms', '<=', now).where('locked_until_ms', '<=', now);
+    if (hookLanes >= WEBHOOK_LANES) q = q.where('channel', '=', 'email');
+    else if (capped.length) q = q.where((eb) => eb.or([eb('channel', '=', 'email'), eb('business_id', 'not in', capped)]));
+    return db.selectFrom(q.as('due')).selectAll().where('round', '<=', BATCH)
+      .orderBy('round').orderBy('next_attempt_ms').orderBy('created_at').orderBy('id').limit(BATCH).execute();
+  }
+
+  const hooksOut = (business: string) => hooks.get(business)?.out ?? 0;
+
+  /** One of the business's webhook places: taken now (undefined), or a promise of the next one to come free. */
+  function takePlace(business: string): Promise<void> | undefined {
+    let h = hooks.get(business);
+    if (!h) hooks.set(business, h = { out: 0, waiting: [] });
+    if (h.out < WEBHOOKS_IN_FLIGHT_PER_BUSINESS) {
+      h.out++;
+      return undefined;
+    }
+    return new Promise((resolve) => h.waiting.push(resolve));
+  }
+
+  /** Gives the place to the lane waiting longest, or frees it. */
+  function leavePlace(business: string) {
+    const h = hooks.get(business)!;
+    const next = h.waiting.shift();
+    if (next) next();
+    else if (--h.out === 0) hooks.delete(business);
+  }
+
+  /** Delivers one lane's messages in order, each only once nothing earlier is pending; resolves with how many it tried. */
+  function launch(key: string, lane: OutboxRow[]): Promise<number> {
+    const business = lane[0].channel === 'webhook' ? lane[0].business_id : undefined;
+    let place: Promise<void> | undefined;
+    if (business !== undefined) {
+      place = takePlace(business);
+      hookLanes++;
+    }
+    const run = (async () => {
+      await place;
+      let tried = 0;
       for (const m of lane) {
         if (m.kind !== 'reminder' && (await blocked(m))) break;
         tried++;
         await deliver(m);
       }
-    }));
-    return tried;
+      return tried;
+    })();
+    const done = () => {
+      inFlight.delete(key);
+      if (business === undefined) return;
+      hookLanes--;
+      leavePlace(business);
+    };
+    inFlight.set(key, run.then(done, done));
+    return run;
   }
 
+  /**
+   * Starts the lanes due now that are not in hand already, within the caps, and returns them
+   * without waiting; `more` says there was more due than it started. With `queue` (a tick), a
+   * webhook lane over its business's cap waits for a place instead of being left for a later poll.
+   */
+  async function poll(queue: boolean): Promise<{ lanes: Promise<number>[]; more: boolean }> {
+    const now = deps.now();
+    await sweep(now);
+    if (inFlight.size >= LANES) return { lanes: [], more: true };
+    const rows = await due(now);
+    const byLane = new Map<string, OutboxRow[]>();
+    for (const m of rows) byLane.set(laneOf(m), [...(byLane.get(laneOf(m)) ?? []), m]);
+    const lanes: Promise<number>[] = [];
+    let more = rows.length >= BATCH;
+    // Lanes in the order their first message came (by round, then time); inside one, by seq.
+    for (const [key, lane] of byLane) {
+      if (inFlight.has(key)) continue;
+      const webhook = lane[0].channel === 'webhook';
+      if (inFlight.size >= LANES || (webhook && (hookLanes >= WEBHOOK_LANES || (!queue && hooksOut(lane[0].business_id) >= WEBHOOKS_IN_FLIGHT_PER_BUSINESS)))) {
+        more = true;
+        continue;
+      }
+      lanes.push(launch(key, lane.sort((x, y) => x.seq - y.seq)));
+    }
+    return { lanes, more };
+  }
+
+  async function tick(): Promise<number> {
+    const { lanes } = await poll(true);
+    return (await Promise.all(lanes)).reduce((sum, n) => sum + n, 0);
+  }
+
+  const logError = (err: unknown) => deps.log.error('notification worker', { error: String((err as Error)?.message ?? err) });
+  let pollSoon = false;
+  let lastMore = false;
+  /** The next poll in `ms`; a poll under way schedules its successor when it ends. */
+  const schedule = (ms: number) => {
+    if (!started) return;
+    if (polling) {
+      if (ms === 0) pollSoon = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(loop, ms);
+  };
   const loop = () => {
-    if (stopped) return;
-    running = tick().catch((err) => {
-      deps.log.error('notification worker', { error: String((err as Error)?.message ?? err) });
-      return 0;
-    });
-    void running.then((n) => {
-      if (!stopped) timer = setTimeout(loop, n >= BATCH ? 0 : cfg.pollMs);
+    timer = undefined;
+    if (!started) return;
+    pollSoon = false;
+    polling = poll(false).then(({ lanes, more }) => {
+      lastMore = more;
+      // A lane that got something done frees its place: with more waiting, poll again at once.
+      for (const lane of lanes) void lane.then((tried) => { if (tried > 0 && lastMore) schedule(0); }, logError);
+    }, logError).finally(() => {
+      polling = undefined;
+      schedule(pollSoon ? 0 : cfg.pollMs);
     });
   };
 
   return {
     tick,
     start() {
-      stopped = false;
-      timer = setTimeout(loop, 0);
+      started = true;
+      schedule(0);
     },
     async stop() {
-      stopped = true;
+      started = false;
       clearTimeout(timer);
-      await running;
+      await polling;
+      while (inFlight.size) await Promise.all(inFlight.values());
       mailer.close();
     },
   };
