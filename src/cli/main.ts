@@ -6,12 +6,13 @@ import { describeUrl } from '../server/store/db.ts';
 import { BusinessPatch } from '../contract/index.ts';
 import { businessOut } from '../server/domain/business.ts';
 import { createBusiness } from '../server/setup.ts';
-import { defaultStatic } from '../server/index.ts';
+import { demoStatic } from '../server/index.ts';
 import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
   booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
+    serves the API and /widget.js with its chunks (the demo pages: npm start only)
   booking-api settings [--db <path>] [--business <id>] [--booking-page-url <url>]
                        [--notification-email <email>] [--reply-to <email>]
     prints the business's settings, after changing those given ("" clears one)
@@ -128,7 +129,7 @@ async function demoCommand(args: string[]) {
   const port = Number(values.port);
   const origins = [`http://${values.host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`].filter((o, i, a) => a.indexOf(o) === i);
   let keys: DemoKeys | undefined;
-  const statics = defaultStatic();
+  const statics = demoStatic();
   const running = await startServer({
     db: values.db, host: values.host, port,
     onStore: async (store) => {

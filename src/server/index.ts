@@ -15,11 +15,18 @@ import { notifier } from './notify/worker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The built widget and the demo pages, served beside the API when they exist. */
-export function defaultStatic(vars?: Record<string, string>): StaticOptions {
+/** The built widget (`widget.js` and its chunks), served beside the API by `booking-api serve`. */
+export function defaultStatic(): StaticOptions {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  return { widgetDir: join(ROOT, 'dist/widget'), demoDir: join(ROOT, 'demo'), version, ...(vars ? { vars } : {}) };
+  return { widgetDir: join(ROOT, 'dist/widget'), version };
 }
+
+/**
+ * The widget and the demo pages, for the demo command only: the pages carry `{{…}}` placeholders
+ * that only the demo fills (its publishable key, its services), so a real deployment never serves them.
+ */
+export const demoStatic = (vars?: Record<string, string>): StaticOptions =>
+  ({ ...defaultStatic(), demoDir: join(ROOT, 'demo'), ...(vars ? { vars } : {}) });
 
 export { createApp } from './http/app.ts';
 export { openSqlite, openStore } from './store/db.ts';

@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { BIN, childEnv, initDb, startServerProcess } from './process.ts';
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: childEnv() });
@@ -74,6 +76,53 @@ describe('booking-api', () => {
     } finally {
       await server.stop();
       assert.equal(server.child.exitCode, 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('serve answers no demo page: / and /demo/* are the API\'s JSON 404, with no unfilled key placeholder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    const server = await startServerProcess(join(dir, 'db.sqlite'));
+    try {
+      for (const path of ['/', '/demo/playground.html', '/demo/strict-csp.html', '/demo/two-widgets.html', '/demo/shop.css', '/demo/mailbox']) {
+        const res = await fetch(`${server.url}${path}`);
+        const text = await res.text();
+        assert.equal(res.status, 404, `${path}: ${text.slice(0, 80)}`);
+        assert.equal(JSON.parse(text).error.code, 'not_found', path);
+        assert.doesNotMatch(text, /\{\{\w+\}\}/, path);
+      }
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('demo still serves the shop page, with its publishable key filled in, and the demo pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    const child = spawn(process.execPath, [BIN, 'demo', '--db', join(dir, 'demo.db'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`demo did not start: ${stderr}`)), 60_000);
+        child.once('exit', (code) => reject(new Error(`demo exited (${code}): ${stderr}`)));
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          const m = /Shop page\s+(\S+)\/$/.exec(line);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+      });
+      const shopPage = await fetch(`${url}/`);
+      assert.equal(shopPage.status, 200);
+      const html = await shopPage.text();
+      assert.match(html, /publishable-key="pk_test_/);
+      assert.doesNotMatch(html, /\{\{\w+\}\}/);
+      for (const path of ['/demo/playground.html', '/demo/strict-csp.html', '/demo/two-widgets.html', '/demo/mailbox']) {
+        assert.equal((await fetch(`${url}${path}`)).status, 200, path);
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
