@@ -45,16 +45,29 @@ describe('overlap', () => {
 });
 
 describe('idempotency', () => {
-  it('answers the same key and body with the first booking again, and writes no second row', async () => {
+  it('answers the same key and body with the first booking again, with a manage token that works, and writes no second row', async () => {
     const s = await shop();
     const key = idemKey();
     const first = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': key }, body: booking(s.serviceId, '2027-03-01T09:00:00Z') });
     const again = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': key }, body: booking(s.serviceId, '2027-03-01T09:00:00Z') });
     assert.equal(first.status, 201);
     assert.equal(again.status, 201);
-    assert.deepEqual(again.body, first.body);
-    assert.equal(again.headers.get('x-guest-token'), first.headers.get('x-guest-token'));
+    assert.deepEqual(again.body.booking, first.body.booking);
+    await ok(s.h.req('GET', `/bookings/${first.body.booking.id}?token=${again.body.manage_token}`), 200);
     assert.equal((await s.h.store.db.selectFrom('bookings').selectAll().execute()).length, 1);
+  });
+
+  it("gives a replay the guest token only back to the guest that sent it", async () => {
+    const s = await shop();
+    const key = idemKey();
+    const first = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T09:00:00Z') });
+    const guest = first.headers.get('x-guest-token')!;
+    const headers = { 'Idempotency-Key': key, 'X-Guest-Token': guest };
+    const made = await ok(s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers, body: booking(s.serviceId, '2027-03-01T11:00:00Z') }), 201);
+    const again = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers, body: booking(s.serviceId, '2027-03-01T11:00:00Z') });
+    assert.equal(again.status, 201);
+    assert.equal(again.body.booking.id, made.booking.id);
+    assert.equal(again.headers.get('x-guest-token'), guest);
   });
 
   it('treats the same body with its keys in another order as the same request', async () => {
@@ -79,8 +92,9 @@ describe('idempotency', () => {
     const s = await shop();
     const key = idemKey();
     // A claim left by a request still in flight (another process) looks like this row.
+    const sessionId = JSON.parse(Buffer.from(s.session.split('.')[1], 'base64url').toString()).jti;
     await s.h.store.db.insertInto('idempotency_keys').values({
-      business_id: s.businessId, mode: 'test', key, request_hash: (await import('../../src/server/domain/idempotency.ts')).requestHash(booking(s.serviceId, '2027-03-01T09:00:00Z')),
+      business_id: s.businessId, mode: 'test', key: `session:${sessionId}:${key}`, request_hash: (await import('../../src/server/domain/idempotency.ts')).requestHash(booking(s.serviceId, '2027-03-01T09:00:00Z')),
       state: 'in_progress', status_code: null, response_body: null, response_headers: null, created_at: s.h.clock.now,
     }).execute();
     expectError(await post(s, booking(s.serviceId, '2027-03-01T09:00:00Z'), key), 409, 'idempotency_in_progress');

@@ -331,8 +331,9 @@ describe('emails to .eml files', () => {
     assert.equal(mails.length, 2);
     const customer = mails.find((m) => m.to.includes('ada@example.com'))!;
     assert.match(customer.subject, /^Gebucht: Haircut am Dienstag, 2\. März 2027 um 10:00$/);
-    const link = `https://shop.example.com/book?lang=de&booking=${made.booking.id}&token=${encodeURIComponent(made.manage_token)}`;
-    assert.ok(customer.text.includes(link), customer.text);
+    const link = new RegExp(`https://shop\\.example\\.com/book\\?lang=de&booking=${made.booking.id}&token=(mt_[\\w-]+)`).exec(customer.text);
+    assert.ok(link, customer.text);
+    await ok(s.h.req('GET', `/bookings/${made.booking.id}?token=${link[1]}`), 200);
     assert.deepEqual(customer.attachments, ['booking.ics']);
     const eml = readFileSync(join(mailDir, `${customer.id.slice(1, customer.id.indexOf('@'))}.eml`), 'utf8');
     assert.match(eml, /^Message-ID: <msg_[^>]+@booking-api>$/m, 'a stable id for de-duplication');

@@ -8,7 +8,9 @@ const ALG = 'HS256';
 const ISSUER = 'booking-api';
 const AUDIENCE = 'booking-widget';
 /** A signing key stops signing after this long; it keeps verifying for one token lifetime more. */
-const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
+export const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
+/** How often an instance looks for a newer signing key: an old one may sign this long after its successor exists. */
+const RECHECK_MS = 3600_000;
 
 export class SessionExpired extends ApiError {
   constructor(readonly origin: string | null) {
@@ -41,7 +43,23 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     return secret;
   };
 
+  /**
+   * Deletes the keys no living token can name: a key is replaced when its successor is made, may
+   * sign for one more re-check interval on instances that have not seen the successor yet, and
+   * its last tokens expire one lifetime later. A key kept past that would only let a copy of the
+   * database (a backup) forge sessions.
+   */
+  const retire = async () => {
+    const cutoff = opts.now() - (opts.ttlSeconds * 1000 + RECHECK_MS + 5 * 60_000);
+    const successor = await store.db.selectFrom('signing_keys').select('created_at').where('created_at', '<', cutoff)
+      .orderBy('created_at', 'desc').executeTakeFirst();
+    if (!successor) return;
+    await store.db.deleteFrom('signing_keys').where('created_at', '<', successor.created_at).execute();
+    cache.clear();
+  };
+
   const current = async (): Promise<{ kid: string; secret: Uint8Array }> => {
+    await retire();
     const newest = await store.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').executeTakeFirst();
     if (newest && opts.now() - newest.created_at < ROTATE_AFTER_MS) {
       return { kid: newest.kid, secret: (await load(newest.kid))! };
@@ -55,7 +73,7 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
 
   return {
     async issue(claims) {
-      if (opts.now() - activeCheckedAt > 3600_000) {
+      if (opts.now() - activeCheckedAt > RECHECK_MS) {
         active = await current();
         activeCheckedAt = opts.now();
       }

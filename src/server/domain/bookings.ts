@@ -1,7 +1,8 @@
 import type { Booking, BookingCreated, BookingRequest } from '../../contract/index.ts';
 import { H } from '../../contract/index.ts';
 import type { Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
-import { hashToken, newId, randomToken } from '../auth/tokens.ts';
+import { hashToken, newId } from '../auth/tokens.ts';
+import { issueManageToken, newManageToken } from './manage-tokens.ts';
 import { ApiError } from '../http/errors.ts';
 import { dayStart } from '../scheduling/index.ts';
 import type { Tx } from '../store/db.ts';
@@ -9,7 +10,7 @@ import type { BookingRow } from '../store/schema.ts';
 import { iso, nextDate } from '../time.ts';
 import { recordBookingEvent } from '../notify/outbox.ts';
 import { getBusiness } from './business.ts';
-import { guestFor } from './guests.ts';
+import { findGuest, guestFor } from './guests.ts';
 import * as idem from './idempotency.ts';
 import { claimSlot } from './slots.ts';
 
@@ -42,7 +43,7 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
     heldBy: hold && hold.service_id === b.service_id && hold.start_ms === b.startMs ? hold.staff_id : undefined,
     exclude: { guestId: guest.id },
   });
-  const manageToken = `mt_${randomToken(24)}`;
+  const manageToken = newManageToken();
   const row: BookingRow = {
     id: newId('bk'), business_id: p.businessId, mode: p.mode, service_id: service.id, staff_id: staffId, guest_id: guest.id,
     status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
@@ -50,7 +51,7 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
     notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null, locale: b.locale ?? null,
   };
   await tx.insertInto('bookings').values(row).execute();
-  await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row, manageToken);
+  await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row);
   // Booking releases the guest's hold: it has done its job.
   await tx.deleteFrom('holds').where('guest_id', '=', guest.id).execute();
   const body: BookingCreated = { booking: bookingOut(row), manage_token: manageToken };
@@ -62,26 +63,50 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
  * books and records the answer in one transaction, so a crash can leave a claimed key (retried
  * after a minute) but never a booking without its answer. The key is bound to the request as
  * sent; a final 4xx is recorded too, so a retry gets the same answer.
+ *
+ * A key belongs to the guest that sent it (or, without a known guest, to the session): a
+ * stranger's request under the same key is another request, and learns nothing of the first.
+ * The stored answer keeps no secret: a replay gets a freshly issued manage token, and the guest
+ * token only back in the header it was sent in.
  */
 export async function bookOnce(deps: Deps, p: SessionPrincipal, key: string, sent: BookingRequest, guestToken: string | undefined, b: NewBooking): Promise<idem.StoredResponse> {
   const hash = idem.requestHash(sent);
-  const replay = await deps.store.write((tx) => idem.claim(tx, p, key, hash, deps.now()), p.businessId);
+  const guest = await findGuest(deps.store.db, p, guestToken);
+  const scoped = guest ? `guest:${guest.id}:${key}` : `session:${p.sessionId}:${key}`;
+  const replay = await deps.store.write(async (tx) => {
+    const stored = await idem.claim(tx, p, scoped, hash, deps.now());
+    return stored && (await withSecrets(tx, stored, guest?.token, deps.now()));
+  }, p.businessId);
   if (replay) return replay;
   try {
     return await deps.store.write(async (tx) => {
       const res = await createBooking(tx, deps, p, guestToken, b);
-      await idem.finish(tx, p, key, res);
+      await idem.finish(tx, p, scoped, withoutSecrets(res));
       return res;
     }, p.businessId);
   } catch (err) {
     if (err instanceof ApiError && err.status < 500) {
       const res = { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: {} };
-      await deps.store.write((tx) => idem.finish(tx, p, key, res), p.businessId);
+      await deps.store.write((tx) => idem.finish(tx, p, scoped, res), p.businessId);
     } else {
-      await deps.store.write((tx) => idem.release(tx, p, key), p.businessId).catch(() => {});
+      await deps.store.write((tx) => idem.release(tx, p, scoped), p.businessId).catch(() => {});
     }
     throw err;
   }
+}
+
+/** The answer as it is stored for replays: no manage token, no guest token. */
+function withoutSecrets(res: idem.StoredResponse): idem.StoredResponse {
+  const body = res.body as BookingCreated;
+  return { status: res.status, body: { booking: body.booking }, headers: {} };
+}
+
+/** A stored booking answer made whole for its replay: a new manage token, and the caller's own guest token. */
+async function withSecrets(tx: Tx, stored: idem.StoredResponse, guestToken: string | undefined, now: number): Promise<idem.StoredResponse> {
+  if (stored.status !== 201) return stored;
+  const { booking } = stored.body as BookingCreated;
+  const body: BookingCreated = { booking, manage_token: await issueManageToken(tx, booking.id, now) };
+  return { status: 201, body, headers: guestToken ? { [H.guestToken]: guestToken } : {} };
 }
 
 /** A guest's bookings: upcoming first, soonest first; then the rest, most recent first. */

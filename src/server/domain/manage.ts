@@ -1,5 +1,5 @@
 import type { Deps } from '../context.ts';
-import { hashToken, sameHash } from '../auth/tokens.ts';
+import { isManageToken } from './manage-tokens.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow } from '../store/schema.ts';
@@ -14,7 +14,7 @@ import { claimSlot } from './slots.ts';
  */
 export async function bookingByToken(db: Tx, id: string, token: string): Promise<BookingRow> {
   const row = await db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !sameHash(row.manage_token_hash, hashToken(token))) throw notFound('Booking');
+  if (!row || !(await isManageToken(db, row, token))) throw notFound('Booking');
   return row;
 }
 
@@ -34,7 +34,7 @@ export function cancelBooking(deps: Deps, id: string, token: string, reason: str
     const now = deps.now();
     const cancelled = { ...row, status: 'cancelled' as const, cancelled_at: now, cancel_reason: reason ?? null };
     await tx.updateTable('bookings').set({ status: 'cancelled', cancelled_at: now, cancel_reason: reason ?? null }).where('id', '=', row.id).execute();
-    await recordBookingEvent(tx, deps.config.notify, now, 'booking.cancelled', cancelled, token);
+    await recordBookingEvent(tx, deps.config.notify, now, 'booking.cancelled', cancelled);
     return cancelled;
   });
 }
@@ -52,7 +52,7 @@ export function rescheduleBooking(deps: Deps, id: string, token: string, to: { s
     const moved = { staff_id: staffId, start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd };
     await tx.updateTable('bookings').set(moved).where('id', '=', row.id).execute();
     const rescheduled = { ...row, ...moved };
-    await recordBookingEvent(tx, deps.config.notify, now, 'booking.rescheduled', rescheduled, token);
+    await recordBookingEvent(tx, deps.config.notify, now, 'booking.rescheduled', rescheduled);
     return rescheduled;
   });
 }

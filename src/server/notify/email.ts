@@ -6,7 +6,7 @@ import type { NotifyConfig } from '../config.ts';
 import type { BusinessRow } from '../store/schema.ts';
 import { icsFor } from './ics.ts';
 import { fill, mailText } from './messages.ts';
-import type { EmailKind, EmailPayload } from './outbox.ts';
+import type { EmailKind, MailInput } from './outbox.ts';
 import { escapeHtml as esc } from '../http/html.ts';
 
 export interface MailContext { business: BusinessRow; serviceName: string; staffName: string }
@@ -22,7 +22,7 @@ export interface ComposedMail {
  * the merchant's notices use the business's zone. The Message-ID is the outbox message's own,
  * so a message sent twice (at-least-once delivery) is recognisably one.
  */
-export function compose(id: string, kind: EmailKind, p: EmailPayload, ctx: MailContext, cfg: NotifyConfig, locale: string | null, now: number): ComposedMail {
+export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailContext, cfg: NotifyConfig, locale: string | null, now: number): ComposedMail {
   const b: Booking = p.booking;
   const merchant = kind.startsWith('merchant_');
   const { lang, t } = mailText(merchant ? null : locale);

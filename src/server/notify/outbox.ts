@@ -4,13 +4,20 @@ import { newId } from '../auth/tokens.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow, OutboxRow } from '../store/schema.ts';
 import { bookingOut } from '../domain/bookings.ts';
+import { issueManageToken } from '../domain/manage-tokens.ts';
 import { iso } from '../time.ts';
 
-/** What an email message carries: which mail, and the manage link when the change knew its token. */
+/**
+ * What an email row carries: the booking, and whether the mail gets a manage link. The link's
+ * token is never stored here: it is issued when the mail is sent (`manageLink`), so neither
+ * the outbox nor a backup of it holds anything that can cancel a booking.
+ */
 export type EmailKind =
   | 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder'
   | 'merchant_new' | 'merchant_changed' | 'merchant_cancelled';
-export interface EmailPayload { booking: Booking; manage_url: string | null }
+export interface EmailPayload { booking: Booking; manage: boolean }
+/** What `compose` is given: the payload with its link, made at send time. */
+export interface MailInput { booking: Booking; manage_url: string | null }
 
 const CUSTOMER: Record<WebhookEventType, EmailKind> = {
   'booking.created': 'confirmation', 'booking.rescheduled': 'rescheduled', 'booking.cancelled': 'cancelled',
@@ -18,6 +25,15 @@ const CUSTOMER: Record<WebhookEventType, EmailKind> = {
 const MERCHANT: Record<WebhookEventType, EmailKind> = {
   'booking.created': 'merchant_new', 'booking.rescheduled': 'merchant_changed', 'booking.cancelled': 'merchant_cancelled',
 };
+
+/**
+ * A manage link for a mail being sent now: a fresh manage token for the booking (its digest
+ * stored beside the booking's first one), in `<booking_page_url>?booking=<id>&token=<token>`.
+ */
+export async function manageLink(db: Tx, page: string | null, bookingId: string, now: number): Promise<string | null> {
+  if (!page) return null;
+  return manageUrl(page, bookingId, await issueManageToken(db, bookingId, now));
+}
 
 /** `<booking_page_url>?booking=<id>&token=<token>`, keeping the page's own query. */
 export function manageUrl(page: string | null, bookingId: string, token: string | undefined): string | null {
@@ -34,9 +50,7 @@ export function manageUrl(page: string | null, bookingId: string, token: string 
  * merchant's notice, and the reminder (replaced on reschedule, dropped on cancel). Runs under the
  * business's write lock, which is what keeps `seq` increasing without gaps in order.
  */
-export async function recordBookingEvent(
-  tx: Tx, cfg: NotifyConfig, now: number, type: WebhookEventType, row: BookingRow, manageToken: string | undefined,
-): Promise<void> {
+export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number, type: WebhookEventType, row: BookingRow): Promise<void> {
   const business = await tx.selectFrom('businesses').selectAll().where('id', '=', row.business_id).executeTakeFirstOrThrow();
   const last = await tx.selectFrom('outbox').select((eb) => eb.fn.max('seq').as('seq')).where('business_id', '=', row.business_id).executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
@@ -57,9 +71,11 @@ export async function recordBookingEvent(
     if ((JSON.parse(hook.events) as string[]).includes(type)) add({ channel: 'webhook', webhook_id: hook.id, kind: type, payload: body });
   }
 
-  const link = manageUrl(business.booking_page_url, row.id, manageToken);
-  const email = (kind: EmailKind, at?: number) =>
-    add({ channel: 'email', webhook_id: null, kind, payload: JSON.stringify({ booking, manage_url: link } satisfies EmailPayload), ...(at === undefined ? {} : { at }) });
+  // The customer's mails link to the manage page; the merchant's never carry a customer's link.
+  const email = (kind: EmailKind, at?: number) => add({
+    channel: 'email', webhook_id: null, kind, ...(at === undefined ? {} : { at }),
+    payload: JSON.stringify({ booking, manage: !kind.startsWith('merchant_') } satisfies EmailPayload),
+  });
   email(CUSTOMER[type]);
   if (business.notification_email) email(MERCHANT[type]);
 

@@ -1,7 +1,7 @@
 import type { Deps } from '../context.ts';
 import type { OutboxRow } from '../store/schema.ts';
 import { compose, mailerFor, type Mailer } from './email.ts';
-import type { EmailKind, EmailPayload } from './outbox.ts';
+import { manageLink, type EmailKind, type EmailPayload } from './outbox.ts';
 import { deliverWebhook, type Attempt } from './webhooks.ts';
 import { systemResolve } from './fence.ts';
 
@@ -95,7 +95,9 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
       if (m.kind.startsWith('merchant_') && !business.notification_email) {
         return { ok: true, statusCode: null, durationMs: 0, error: null, excerpt: 'no notification_email set: nothing to send' };
       }
-      const mail = compose(m.id, m.kind as EmailKind, p, { business, serviceName: service?.name ?? '', staffName: staff?.name ?? '' }, cfg, row?.locale ?? null, now);
+      // The link's token is made now, never stored in the outbox (a stored one could cancel the booking).
+      const manage_url = p.manage ? await manageLink(db, business.booking_page_url, m.booking_id, now) : null;
+      const mail = compose(m.id, m.kind as EmailKind, { booking: p.booking, manage_url }, { business, serviceName: service?.name ?? '', staffName: staff?.name ?? '' }, cfg, row?.locale ?? null, now);
       await mailer.send(mail);
       return { ok: true, statusCode: null, durationMs: Math.round(performance.now() - started), error: null, excerpt: null };
     } catch (err) {

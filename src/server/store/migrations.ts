@@ -265,6 +265,35 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('holds_client_net').on('holds').columns(['client_net', 'expires_ms']).execute();
     },
   },
+
+  /**
+   * No usable token at rest. Manage links are made when a mail is sent, each with a manage token
+   * of its own (only its digest is kept, here); stored mails lose the links they held, and the
+   * idempotency table loses the manage and guest tokens of the answers it keeps for replays.
+   */
+  '0006_no_tokens_at_rest': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('manage_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('booking_id', 'text', (c) => c.notNull().references('bookings.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('manage_tokens_booking').on('manage_tokens').column('booking_id').execute();
+      const mails = await db.selectFrom('outbox').select(['id', 'kind', 'payload']).where('channel', '=', 'email').execute() as { id: string; kind: string; payload: string }[];
+      for (const m of mails) {
+        const { manage_url: _gone, ...rest } = JSON.parse(m.payload) as Record<string, unknown>;
+        const payload = JSON.stringify({ ...rest, manage: !m.kind.startsWith('merchant_') });
+        await db.updateTable('outbox').set({ payload }).where('id', '=', m.id).execute();
+      }
+      const answers = await db.selectFrom('idempotency_keys').select(['business_id', 'mode', 'key', 'response_body'])
+        .where('response_body', 'is not', null).execute() as { business_id: string; mode: string; key: string; response_body: string }[];
+      for (const a of answers) {
+        const { manage_token: _gone, ...body } = JSON.parse(a.response_body) as Record<string, unknown>;
+        await db.updateTable('idempotency_keys').set({ response_body: JSON.stringify(body), response_headers: '{}' })
+          .where('business_id', '=', a.business_id).where('mode', '=', a.mode).where('key', '=', a.key).execute();
+      }
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

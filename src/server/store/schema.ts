@@ -49,6 +49,9 @@ export interface BookingRow {
   locale: string | null;
 }
 
+/** A manage token issued after the booking's first one (for a mail's link or a replayed answer): its digest only. */
+export interface ManageTokenRow { token_hash: string; booking_id: string; created_at: number }
+
 export interface IdempotencyRow {
   business_id: string; mode: Mode; key: string; request_hash: string; state: 'in_progress' | 'done';
   status_code: number | null; response_body: string | null; response_headers: string | null; created_at: number;
@@ -82,6 +85,7 @@ export interface DB {
   holds: HoldRow;
   bookings: BookingRow;
   idempotency_keys: IdempotencyRow;
+  manage_tokens: ManageTokenRow;
   webhooks: WebhookRow;
   outbox: OutboxRow;
   delivery_attempts: DeliveryAttemptRow;
