@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXPOSED_HEADERS } from '../../src/contract/index.ts';
-import { SHOP, expectError, ok, shop } from './helpers.ts';
+import { SHOP, expectError, ok, shop, type Shop } from './helpers.ts';
+import { createBusiness } from '../../src/server/setup.ts';
+import { createKey } from '../../src/server/auth/keys.ts';
 
 describe('CORS', () => {
   it('answers an allowed origin with that origin, Vary: Origin and the exposed headers', async () => {
@@ -80,5 +82,56 @@ describe('CORS', () => {
     const r = await s.h.req('GET', '/services', { auth: s.sk, origin: SHOP });
     expectError(r, 403, 'secret_key_in_browser');
     assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+});
+
+describe('origin attacks', () => {
+  const preflight = (s: Shop, path: string, method: string, origin: string) =>
+    s.h.req('OPTIONS', path, { origin, headers: { 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' } });
+
+  it("narrowing a key's allowed origins stops its sessions from the removed origin at once", async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: ['https://other.example.com'] } }), 200);
+    const r = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
+    expectError(r, 403, 'origin_not_allowed');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    // Without an Origin header the session still names the origin it was made for, which is no longer allowed.
+    expectError(await s.h.req('GET', '/services', { auth: s.session }), 403, 'origin_not_allowed');
+  });
+
+  it('refuses a live publishable key with no allowed origins, when created or changed', async () => {
+    const h = (await shop()).h;
+    const live = await createBusiness(h.store, { name: 'Live', timezone: 'UTC', mode: 'live', now: h.clock.now });
+    expectError(await h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'Shop', type: 'publishable' } }), 400, 'invalid_request');
+    expectError(await h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'Shop', type: 'publishable', allowed_origins: [] } }), 400, 'invalid_request');
+    const key = await ok(h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'Shop', type: 'publishable', allowed_origins: [SHOP] } }), 201);
+    expectError(await h.req('PATCH', `/api-keys/${key.id}`, { auth: live.secret_key, body: { allowed_origins: [] } }), 400, 'invalid_request');
+  });
+
+  it('a live key left with an empty list opens no origin: no session, no preflight', async () => {
+    const s = await shop();
+    await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: [SHOP] } }), 200);
+    const live = await createBusiness(s.h.store, { name: 'Live', timezone: 'UTC', mode: 'live', now: s.h.clock.now });
+    // As a key made before the rule would be stored.
+    const { key } = await createKey(s.h.store.db, { businessId: live.business.id, mode: 'live', type: 'publishable', name: 'Old', allowedOrigins: [], now: s.h.clock.now });
+    expectError(await s.h.req('POST', '/session', { auth: key, origin: 'https://evil.example' }), 403, 'origin_not_allowed');
+    const r = await preflight(s, '/session', 'POST', 'https://evil.example');
+    assert.notEqual(r.status, 204);
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('no preflight opens a route only a secret key can call, whatever the origin', async () => {
+    const s = await shop();
+    for (const [path, method] of [['/webhooks', 'POST'], ['/api-keys', 'POST'], ['/api-keys/key_1', 'DELETE'], ['/business', 'PATCH'], ['/bookings', 'GET']] as const) {
+      const r = await preflight(s, path, method, SHOP);
+      assert.equal(r.status, 403, `${method} ${path}`);
+      assert.equal(r.headers.get('access-control-allow-origin'), null);
+    }
+    for (const [path, method] of [['/session', 'POST'], ['/holds', 'POST'], ['/holds/hld_1', 'DELETE'], ['/bookings', 'POST'], ['/bookings/bk_1/cancel', 'POST']] as const) {
+      const r = await preflight(s, path, method, SHOP);
+      assert.equal(r.status, 204, `${method} ${path}`);
+      assert.equal(r.headers.get('access-control-allow-origin'), SHOP);
+    }
   });
 });

@@ -48,6 +48,12 @@ describe('SIGKILL during a booking load', () => {
   it('keeps every answered booking exactly once, half-writes nothing, and serves again after a restart', async () => {
     const session = async (url: string) => ((await (await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${pk}` } })).json())).session_token as string;
     const token = await session(server.url);
+    // The guest the widget would be by now (it holds before it books): idempotency keys are the
+    // guest's, so a retry after a restart, under a new session, still replays its answer.
+    const held = await fetch(`${server.url}/api/v1/holds`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ service_id: serviceId, start: new Date(firstSlot).toISOString() }) });
+    assert.equal(held.status, 201);
+    const guest = held.headers.get('x-guest-token')!;
+    await fetch(`${server.url}/api/v1/holds/${(await held.json()).hold.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'x-guest-token': guest } });
     const attempts = Array.from({ length: 300 }, (_, i) => ({ key: crypto.randomUUID(), start: new Date(firstSlot + i * 15 * 60_000).toISOString() }));
     // A request the kill cuts off, before its headers or while its body is read, counts as
     // unanswered (status 0): the client never saw the whole answer.
@@ -55,7 +61,7 @@ describe('SIGKILL during a booking load', () => {
       try {
         const r = await fetch(`${url}/api/v1/bookings`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'idempotency-key': a.key },
+          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'idempotency-key': a.key, 'x-guest-token': guest },
           body: JSON.stringify({ service_id: serviceId, start: a.start, timezone: 'UTC', customer: { name: 'Load', email: 'load@example.com' } }),
         });
         return { status: r.status, body: (await r.json()) };

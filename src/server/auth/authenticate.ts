@@ -3,8 +3,8 @@ import type { AppEnv, Deps, SecretPrincipal, SessionPrincipal } from '../context
 import { ApiError } from '../http/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { ipKey, type Bucket } from './ratelimit.ts';
-import { allowedOrigins, findKeyByToken, parseKeyShape } from './keys.ts';
-import { originAllowedByList } from './origins.ts';
+import { findKeyByToken, parseKeyShape } from './keys.ts';
+import { openToAnyOrigin, originAllowed } from './origins.ts';
 import { SessionExpired } from './sessions.ts';
 
 /** The credentials `requireAuth` checks; publishable keys have their own gate (`requirePublishable`). */
@@ -85,9 +85,9 @@ export function requirePublishable(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     const key = await findKeyByToken(deps.store.db, token);
     if (!key) throw new ApiError('unauthorized', 'Unknown publishable key');
-    if (!originAllowedByList(allowedOrigins(key), origin)) {
-      // An empty list allows any origin, but a request from no page at all must name none.
-      if (!(allowedOrigins(key).length === 0 && origin === undefined)) {
+    if (!originAllowed(key, origin)) {
+      // An open test key allows any origin, and a request from no page at all, which names none.
+      if (!(openToAnyOrigin(key) && origin === undefined)) {
         c.set('corsOrigin', '');
         throw new ApiError('origin_not_allowed', `Origin ${origin ?? '(none)'} is not allowed for this key`);
       }
@@ -138,9 +138,14 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
     }
     c.set('corsOrigin', origin);
   }
-  const key = await deps.store.db.selectFrom('api_keys').select(['status', 'business_id']).where('id', '=', claims.keyId).executeTakeFirst();
+  const key = await deps.store.db.selectFrom('api_keys').select(['status', 'business_id', 'allowed_origins', 'mode']).where('id', '=', claims.keyId).executeTakeFirst();
   if (!key || key.business_id !== claims.businessId) throw new ApiError('unauthorized', 'Invalid session token');
   if (key.status === 'revoked') throw new ApiError('key_revoked', 'The publishable key behind this session has been revoked');
+  // The key's list as it is now, not as it was when the session was made: narrowing it takes effect at once.
+  if (!(originAllowed(key, claims.origin) || (claims.origin === null && openToAnyOrigin(key)))) {
+    c.set('corsOrigin', '');
+    throw new ApiError('origin_not_allowed', 'This origin is no longer allowed for the key behind this session');
+  }
   if (!kinds.includes('session')) throw new ApiError('forbidden', 'Session tokens cannot call admin routes; use a secret key from your server');
   return { kind: 'session', keyId: claims.keyId, businessId: claims.businessId, mode: claims.mode, origin: claims.origin, sessionId: claims.sessionId };
 }

@@ -23,6 +23,7 @@ export async function listKeys(db: Tx, p: SecretPrincipal): Promise<ApiKey[]> {
 
 /** The full key is in this answer and nowhere else, ever: only its hash is stored. */
 export async function issueKey(deps: Deps, p: SecretPrincipal, body: ApiKeyCreate): Promise<ApiKey & { key: string }> {
+  if (body.type === 'publishable') needsOrigins(p, body.allowed_origins ?? []);
   const { row, key } = await createKey(deps.store.db, {
     businessId: p.businessId, mode: p.mode, type: body.type, name: body.name,
     allowedOrigins: body.allowed_origins ?? [], now: deps.now(),
@@ -35,9 +36,17 @@ export async function updateKey(db: Tx, p: SecretPrincipal, id: string, body: { 
   if (row.type === 'secret' && body.allowed_origins?.length) throw invalid('allowed_origins', 'Only publishable keys have allowed origins');
   const set: { name?: string; allowed_origins?: string } = {};
   if (body.name !== undefined) set.name = body.name;
+  if (row.type === 'publishable' && body.allowed_origins !== undefined) needsOrigins(p, body.allowed_origins);
   if (body.allowed_origins !== undefined) set.allowed_origins = JSON.stringify(body.allowed_origins);
   if (Object.keys(set).length) await db.updateTable('api_keys').set(set).where('id', '=', row.id).execute();
   return keyView(db, p, row.id);
+}
+
+/** A live publishable key must name its origins: an empty list would open it to every page on the web. */
+function needsOrigins(p: SecretPrincipal, origins: string[]) {
+  if (p.mode === 'live' && origins.length === 0) {
+    throw invalid('allowed_origins', 'A live publishable key needs at least one allowed origin, such as https://shop.example.com');
+  }
 }
 
 /** Revocation: immediate (every request re-reads the key's status) and idempotent. */

@@ -19,6 +19,14 @@ const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.gu
  * `mailbox`: the directory of `.eml` files to show at `/demo/mailbox` (the demo only: the mails
  * hold manage links, so a real deployment never lists them).
  */
+/**
+ * The routes a page may call: a preflight is judged by what its route can serve, and a route
+ * that only a secret key can call (which must never be in a browser) opens to no origin.
+ */
+const browserRoutes = ROUTE_TABLE.filter((r) => r.credentials.some((k) => k !== 'secret'))
+  .map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`) }));
+const browserMaySend = (method: string, path: string) => browserRoutes.some((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+
 export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const originKnown = knownOrigins(deps);
@@ -40,8 +48,10 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
   // for credential-less answers, some active publishable key). Never `*`, never `null`.
   app.use(`${API_BASE_PATH}/*`, async (c: Context<AppEnv>, next) => {
     const origin = c.req.header('origin');
-    if (c.req.method === 'OPTIONS' && origin !== undefined && c.req.header('access-control-request-method')) {
+    const asked = c.req.header('access-control-request-method');
+    if (c.req.method === 'OPTIONS' && origin !== undefined && asked) {
       await limit(c, deps, [ipBucket(c, deps, 'public')]);
+      if (!browserMaySend(asked, new URL(c.req.url).pathname)) throw new ApiError('origin_not_allowed', 'No page may call this route');
       if (!(await originKnown(origin))) throw new ApiError('origin_not_allowed', 'This origin is not allowed');
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
