@@ -97,7 +97,7 @@ describe('test and live modes', () => {
     assert.deepEqual((await ok(s.h.req('GET', '/bookings', { auth: live.secret_key }), 200)).data, []);
     assert.deepEqual((await ok(s.h.req('GET', '/services', { auth: live.secret_key }), 200)).data, []);
     expectError(await s.h.req('GET', `/services/${s.serviceId}`, { auth: live.secret_key }), 404, 'not_found');
-    const pk = await ok(s.h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'live pk', type: 'publishable' } }), 201);
+    const pk = await ok(s.h.req('POST', '/api-keys', { auth: live.secret_key, body: { name: 'live pk', type: 'publishable', allowed_origins: ['https://live.example.com'] } }), 201);
     assert.equal(pk.mode, 'live');
     assert.match(pk.key, /^pk_live_/);
 
