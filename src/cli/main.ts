@@ -19,10 +19,13 @@ const USAGE = `Usage:
 
 Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
 RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), 0 turns a limit off;
-TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST.
+TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST; open holds per browser session, per client
+network at one business and per client network in all: HOLDS_PER_SESSION (2),
+HOLDS_PER_CLIENT_PER_BUSINESS (5), HOLDS_PER_CLIENT (20), 0 turns a cap off.
 Notifications: SMTP_URL=smtp://user:pass@host:587 sends email (otherwise .eml files in MAIL_DIR,
 default mail/ beside the database), MAIL_FROM, REMINDER_MINUTES (1440, 0 for none),
-WEBHOOK_TIMEOUT_MS (10000), NOTIFY_POLL_MS (1000), NOTIFY_RETRY_BASE_MS (10000).
+WEBHOOK_TIMEOUT_MS (10000), NOTIFY_POLL_MS (1000), NOTIFY_RETRY_BASE_MS (10000);
+WEBHOOK_ALLOW_LOOPBACK=1 lets test-mode webhooks reach this machine (the demo sets it; never on a shared server).
 DATABASE_URL=postgres://… selects PostgreSQL instead of the --db file (for several instances;
 DATABASE_POOL_MAX (10), DATABASE_STATEMENT_TIMEOUT_MS (10000)); REDIS_URL=redis://… keeps rate-limit
 counters in Redis (REDIS_KEY_PREFIX, booking-api), otherwise they are in PostgreSQL when it is the store.`;
@@ -127,6 +130,8 @@ async function demoCommand(args: string[]) {
     host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
   } });
   const port = Number(values.port);
+  // The demo's developer runs their webhook receiver on this machine, in test mode.
+  process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
   const origins = [`http://${values.host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`].filter((o, i, a) => a.indexOf(o) === i);
   let keys: DemoKeys | undefined;
   const statics = demoStatic();

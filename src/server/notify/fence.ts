@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { normalizeIp } from '../http/client-ip.ts';
 
 /**
  * Where webhooks may go. A webhook is a request this server makes on a merchant's say-so, and
@@ -33,26 +34,11 @@ const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
-/** The eight 16-bit words of an IPv6 address (`::` expanded, a dotted IPv4 tail read as two words). */
-export function ipv6Words(address: string): number[] {
-  let text = address.toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const part = (s: string | undefined) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
-  const left = part(head);
-  const right = part(tail);
-  return tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-/** The IPv4 address an IPv6 one carries (mapped, compatible, NAT64 or 6to4), if it carries one. */
+/** The IPv4 address an IPv6 one carries (compatible, NAT64 or 6to4; mapped ones are IPv4 already), if it carries one. */
 function embeddedIPv4(words: number[]): string | undefined {
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   const zero = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
-  if (zero(0, 5) && (words[5] === 0xffff || (words[5] === 0 && (words[6] !== 0 || words[7] > 1)))) return v4(words[6], words[7]);
+  if (zero(0, 6) && (words[6] !== 0 || words[7] > 1)) return v4(words[6], words[7]);
   if (words[0] === 0x64 && words[1] === 0xff9b && zero(2, 6)) return v4(words[6], words[7]);
   if (words[0] === 0x2002) return v4(words[1], words[2]);
   return undefined;
@@ -63,16 +49,17 @@ function embeddedIPv4(words: number[]): string | undefined {
  * `allowLoopback` (test mode on a machine whose operator set `WEBHOOK_ALLOW_LOOPBACK=1`).
  */
 export function addressRefusal(address: string, allowLoopback: boolean): string | undefined {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const family = isIP(bare);
+  // One spelling: IPv6 written out in full, IPv4-mapped IPv6 as the IPv4 address it maps.
+  const ip = normalizeIp(address.replace(/^\[|\]$/g, ''));
+  const family = isIP(ip);
   if (family === 0) return 'not an IP address';
   if (family === 6) {
-    const inner = embeddedIPv4(ipv6Words(bare));
+    const inner = embeddedIPv4(ip.split(':').map((w) => parseInt(w, 16)));
     if (inner !== undefined) return addressRefusal(inner, allowLoopback);
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (LOOPBACK.check(bare, type)) return allowLoopback ? undefined : LOOPBACK_REFUSAL;
-  if (REFUSED.check(bare, type)) return 'a private, link-local or reserved address';
+  if (LOOPBACK.check(ip, type)) return allowLoopback ? undefined : LOOPBACK_REFUSAL;
+  if (REFUSED.check(ip, type)) return 'a private, link-local or reserved address';
   return undefined;
 }
 
