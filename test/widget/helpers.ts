@@ -33,6 +33,7 @@ export const onFetch = (fn: Intercept | undefined) => (intercept = fn);
 export function resetWorld() {
   Session.reset();
   localStorage.clear();
+  sessionStorage.clear();
   seen = [];
   intercept = undefined;
   Object.assign(clock, { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => window.setTimeout(fn, ms), clearTimeout: (id: unknown) => window.clearTimeout(id as number) });
@@ -42,6 +43,13 @@ export async function mount(f: Fixture, attrs: Record<string, string> = {}): Pro
   const el = await fixture<BookingWidget>(html`<booking-widget publishable-key=${f.pk} api-base=${f.apiBase} locale=${attrs.locale ?? 'en'} timezone=${attrs.timezone ?? 'Europe/Berlin'}
       theme=${attrs.theme ?? 'light'} service=${attrs.service ?? ''}><a href="https://example.com/book">Book by phone</a></booking-widget>`);
   return el;
+}
+
+/** A reload: nothing in memory, everything in storage (this tab's sessionStorage too); the same page mounts the widget again. */
+export async function reload(el: BookingWidget, f: Fixture, attrs: Record<string, string> = {}) {
+  el.remove();
+  Session.reset();
+  return mount(f, attrs);
 }
 
 export const $ = <T extends Element = HTMLElement>(el: BookingWidget, sel: string) => el.shadowRoot!.querySelector<T>(sel);

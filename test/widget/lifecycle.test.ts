@@ -3,7 +3,7 @@ import { addMonths } from '../../src/widget/dates.ts';
 import { Session } from '../../src/widget/session.ts';
 import { clock, keys } from '../../src/widget/storage.ts';
 import type { BookingWidget } from '../../src/widget/booking-widget.ts';
-import { $, $$, apiFixture, bookOne, fillDetails, free, freeDays, heldNow, mount, onFetch, requests, resetWorld, revokeKey, safeTime, shownMonth, toDetails, untilStep, type Fixture } from './helpers.ts';
+import { $, $$, apiFixture, bookOne, fillDetails, free, freeDays, heldNow, mount, onFetch, reload, requests, resetWorld, revokeKey, safeTime, shownMonth, toDetails, untilStep } from './helpers.ts';
 
 /** What frameworks do when they reorder or re-parent: the same element, out of the document and back in elsewhere. */
 function move(el: BookingWidget) {
@@ -11,13 +11,6 @@ function move(el: BookingWidget) {
   document.body.append(elsewhere);
   el.remove();
   elsewhere.append(el);
-}
-
-/** A reload: nothing in memory, everything in storage; the same page mounts the widget again. */
-async function reload(el: BookingWidget, f: Fixture, attrs: Record<string, string> = {}) {
-  el.remove();
-  Session.reset();
-  return mount(f, attrs);
 }
 
 /** From the service list to the first service's calendar. */

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
 import { clock } from '../../src/widget/storage.ts';
-import { $, $$, apiFixture, bookedNow, bookOne, freeDays, mount, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, apiFixture, bookedNow, bookOne, freeDays, mount, onFetch, reload, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 import { oneEvent } from '@open-wc/testing';
 
 describe('<booking-widget> manage', () => {
@@ -27,6 +27,43 @@ describe('<booking-widget> manage', () => {
     expect((await cancelled).detail.booking.status).to.equal('cancelled');
     await el.updateComplete;
     expect($(el, '.notice')!.textContent).to.contain('This booking is cancelled.');
+  });
+
+  it('should remove the manage token from the address bar and history as soon as it is read', async () => {
+    const f = await apiFixture();
+    const first = await bookOne(f);
+    const { booking, token: issued } = bookedNow(first)!;
+    const token = issued!;
+    first.remove();
+    // The link is opened in a browser that did not make the booking: no token of its own anywhere.
+    resetWorld();
+    history.replaceState(null, '', `${location.pathname}?utm_source=email&booking=${booking.id}&token=${token}&lang=en#manage`);
+    const entries = history.length;
+    // Where the page is when each request leaves: what a Referer header or an analytics beacon would carry.
+    const pageAt: string[] = [];
+    onFetch((_req, real) => (pageAt.push(location.href), real()));
+    const el = await mount(f);
+    await untilStep(el, 'manage');
+    expect(location.href).to.not.contain(token, 'the address bar');
+    expect(location.search).to.equal(`?utm_source=email&booking=${booking.id}&lang=en`, 'the page’s own parameters stay');
+    expect(location.hash).to.equal('#manage');
+    expect(history.length).to.equal(entries, 'the entry is replaced, not pushed: history keeps no entry with the token');
+    expect(pageAt.length).to.be.greaterThan(0);
+    expect(pageAt.filter((href) => href.includes(token)), 'requests sent while the token was in the address bar').to.deep.equal([]);
+    expect(Object.values(localStorage).filter((v) => v.includes(token)), 'the token is not kept in localStorage').to.deep.equal([]);
+    expect($(el, '[part~="summary"]')!.textContent).to.contain('Ada Lovelace');
+    // A reload of the cleaned address still shows the booking (this tab keeps the token).
+    const again = await reload(el, f);
+    await untilStep(again, 'manage');
+    expect(bookedNow(again)!.booking.id).to.equal(booking.id);
+    expect($(again, '[part~="summary"]')!.textContent).to.contain('Ada Lovelace');
+    expect(location.href).to.not.contain(token);
+    // Leaving the booking forgets it: the link's parameters go, the page's stay, and a reload shows the services.
+    $$<HTMLButtonElement>(again, 'button').find((b) => b.textContent === 'Book another')!.click();
+    await untilStep(again, 'services');
+    expect(location.search).to.equal('?utm_source=email&lang=en');
+    expect(Object.values(sessionStorage).filter((v) => v.includes(token)), 'the tab forgets the token').to.deep.equal([]);
+    await untilStep(await reload(again, f), 'services');
   });
 
   it('should reschedule through the same calendar and keep the booking id', async () => {

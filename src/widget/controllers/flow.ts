@@ -8,7 +8,7 @@ import { WidgetApiError } from '../net.ts';
 import type { Session } from '../session.ts';
 import type { Month } from '../flow/month.ts';
 import type { FlowState, Step, StepData } from '../steps/list.ts';
-import { clock, keys, store } from '../storage.ts';
+import { clock, keys, store, tab } from '../storage.ts';
 import { SessionController } from './session.ts';
 import type { Task } from './task.ts';
 
@@ -153,13 +153,22 @@ export class Flow implements ReactiveController {
     const api = this.session.use(h.apiBase || SCRIPT_ORIGIN, h.publishableKey);
     if (!api) return this.go({ step: 'unavailable' });
     this.go({ step: 'loading' });
-    const links = new URLSearchParams(globalThis.location?.search ?? '');
+    const url = globalThis.location && new URL(location.href);
+    const bookingId = url?.searchParams.get('booking');
+    const linked = url?.searchParams.get('token');
+    if (bookingId && linked) {
+      // A manage link's token leaves the address bar (so the history, analytics and the Referer of
+      // every request from now on) as soon as it is read; `booking` stays, to say on a reload which
+      // booking is open. The token stays with this tab only: sessionStorage, never localStorage.
+      tab.set(this.manageKey(bookingId), linked);
+      url.searchParams.delete('token');
+      history.replaceState(history.state, '', url);
+    }
     try {
       await api.session.get();
       fire(h, 'bw-ready', { business: api.session.data!.business });
-      const bookingId = links.get('booking');
-      const token = links.get('token');
-      if (bookingId && token) return await this.openManage(bookingId, token);
+      const token = bookingId && tab.get<string>(this.manageKey(bookingId));
+      if (token) return await this.openManage(bookingId, token);
       // With a service preselected, its month is asked for beside the service list (one round
       // trip, not two), and the flow chunk loads meanwhile.
       if (h.service) {
@@ -228,13 +237,14 @@ export class Flow implements ReactiveController {
     if (this.api && store.get(this.api.guestKey)) this.manage().then((m) => m.loadMine(this), () => {});
   }
 
-  /** Back to the service list, forgetting the booking in hand (and a manage link's parameters). */
+  /** Back to the service list, forgetting the booking in hand (and a manage link's parameter and token). */
   restart() {
     this.notice = undefined;
     const url = globalThis.location && new URL(location.href);
-    if (url?.searchParams.has('token')) {
+    const id = url?.searchParams.get('booking');
+    if (id && this.api && tab.get(this.manageKey(id))) {
+      tab.remove(this.manageKey(id));
       url.searchParams.delete('booking');
-      url.searchParams.delete('token');
       history.replaceState(history.state, '', url);
     }
     this.showServices();
