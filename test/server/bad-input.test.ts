@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorBody } from '../../src/contract/index.ts';
+import { Email, ErrorBody } from '../../src/contract/index.ts';
 import { SHOP, booking, expectError, idemKey, ok, shop, type Res } from './helpers.ts';
 
 const assertEnvelope = (r: Res, label: string) => {
@@ -69,6 +69,45 @@ describe('bad input', () => {
     assert.equal(tooLong.body.error.fields[0].property, 'notes');
     const huge = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T12:00:00Z', { customer: { name: 'n'.repeat(10_000), email: 'r@example.com' } }) });
     expectError(huge, 400, 'invalid_request');
+  });
+
+  // Security review issue 14: addresses with specials in them passed the email schema, and written
+  // into a `"Name" <address>` header each named one more recipient.
+  const RECIPIENT_ADDING = ['postmaster>,eve@evil.example', 'a;b:c@evil.example'];
+
+  it('refuses a customer email that would add a recipient (postmaster>,eve@evil.example, a;b:c@evil.example): 400 invalid_request naming customer.email', async () => {
+    const s = await shop();
+    for (const email of RECIPIENT_ADDING) {
+      const r = await s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-01T09:00:00Z', { customer: { name: 'Eve', email } }) });
+      expectError(r, 400, 'invalid_request');
+      assert.deepEqual(r.body.error.fields.map((f: { property: string }) => f.property), ['customer.email'], email);
+    }
+    assert.equal((await s.h.store.db.selectFrom('bookings').selectAll().execute()).length, 0);
+  });
+
+  it('refuses a notification_email or reply_to that would add a recipient: 400 invalid_request naming the field, settings unchanged', async () => {
+    const s = await shop();
+    const before = await ok(s.h.req('GET', '/business', { auth: s.sk }), 200);
+    for (const field of ['notification_email', 'reply_to']) {
+      for (const email of RECIPIENT_ADDING) {
+        const r = await s.h.req('PATCH', '/business', { auth: s.sk, body: { [field]: email } });
+        expectError(r, 400, 'invalid_request');
+        assert.deepEqual(r.body.error.fields.map((f: { property: string }) => f.property), [field], `${field}: ${email}`);
+      }
+    }
+    assert.deepEqual(await ok(s.h.req('GET', '/business', { auth: s.sk }), 200), before);
+  });
+
+  it('the email schema takes ordinary addresses (+ tags, subdomains) and no address with specials, quotes, spaces or control characters', () => {
+    const good = ['ada@example.com', 'Ada.Lovelace+bookings@mail.example.co.uk', 'o\'brien@example.ie', 'x_y-z@sub-domain.example.org', 'a1@b2.example', `${'l'.repeat(64)}@${'d'.repeat(63)}.example`];
+    for (const e of good) assert.ok(Email.safeParse(e).success, e);
+    const bad = [
+      ...RECIPIENT_ADDING, 'eve@evil.example,bob@example.com', 'Eve <eve@evil.example>', '"a b"@example.com', 'a(b)@example.com', 'a[b]@example.com',
+      'a\\b@example.com', 'a b@example.com', 'a\r\nBcc: x@evil.example', 'a\u0000b@example.com', 'a@b@example.com', '.a@example.com', 'a.@example.com',
+      'a..b@example.com', 'a@example', 'a@-example.com', 'a@example..com', 'a@example.com.', 'a@[127.0.0.1]', 'a@exa_mple.com',
+      `${'l'.repeat(250)}@example.com`,
+    ];
+    for (const e of bad) assert.ok(!Email.safeParse(e).success, JSON.stringify(e));
   });
 
   it('answers unknown routes, negative durations and bad queries with the envelope', async () => {

@@ -15,11 +15,28 @@ import type { NotifyConfig } from '../../src/server/config.ts';
 
 interface Delivered { from: string; to: string[]; mail: ParsedMail }
 
-/** An SMTP server on 127.0.0.1 that accepts everything and keeps what it was sent. */
+/**
+ * An SMTP server on 127.0.0.1 that accepts everything and keeps what it was sent; `transactions`
+ * holds, per MAIL FROM, every RCPT TO the client asked for, refused ones included.
+ */
 async function smtp(port = 0) {
   const got: Delivered[] = [];
+  const transactions: string[][] = [];
+  const open = new Map<string, string[]>(); // by connection: emails may go out side by side
+  const quiet = () => undefined;
+  const logger = {
+    trace: quiet, info: quiet, warn: quiet, error: quiet, fatal: quiet,
+    debug(entry: { tnx?: string; cid?: string; command?: string }, _message: string, line: string) {
+      if (entry.tnx !== 'command' || !entry.cid) return;
+      if (entry.command === 'MAIL') {
+        open.set(entry.cid, []);
+        transactions.push(open.get(entry.cid)!);
+      }
+      if (entry.command === 'RCPT') open.get(entry.cid)?.push(line);
+    },
+  };
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true, disabledCommands: ['STARTTLS'], logger,
     onData(stream, session, callback) {
       simpleParser(stream).then((mail) => {
         got.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), mail });
@@ -29,7 +46,7 @@ async function smtp(port = 0) {
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   const bound = (server.server.address() as AddressInfo).port;
-  return { port: bound, url: `smtp://127.0.0.1:${bound}`, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { port: bound, url: `smtp://127.0.0.1:${bound}`, got, transactions, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 async function setup(notify: Partial<NotifyConfig>) {
@@ -102,6 +119,68 @@ describe('emails over SMTP', () => {
       await server.close();
     }
   });
+
+  // Security review issue 14: addresses the API now refuses may already be stored (written before
+  // the fix). Written into the database directly here, each must reach exactly one mailbox.
+  /** A booking whose customer's address, and the business's notification_email and reply_to, are `hostile`: written to the rows directly. */
+  async function storedHostile(notify: Partial<NotifyConfig>, hostile: string) {
+    const { s, worker, mailDir } = await setup(notify);
+    await ok(s.h.req('PATCH', '/business', { auth: s.sk, body: { notification_email: 'owner@salon.example' } }), 200);
+    const made = await book(s, '2027-03-02T10:00:00+01:00', { customer: { name: 'Eve', email: 'ada@example.com' } });
+    const db = s.h.store.db;
+    await db.updateTable('businesses').set({ notification_email: hostile, reply_to: hostile }).where('id', '=', s.businessId).execute();
+    await db.updateTable('bookings').set({ customer_email: hostile }).where('id', '=', made.booking.id).execute();
+    for (const row of await db.selectFrom('outbox').select(['id', 'payload']).where('booking_id', '=', made.booking.id).where('channel', '=', 'email').execute()) {
+      const payload = JSON.parse(row.payload) as { booking: { customer: { email: string } } };
+      payload.booking.customer.email = hostile;
+      await db.updateTable('outbox').set({ payload: JSON.stringify(payload) }).where('id', '=', row.id).execute();
+    }
+    return { worker, mailDir };
+  }
+  const addresses = (a: ParsedMail['to']) => (Array.isArray(a) ? a.flatMap((x) => x.value) : a?.value ?? []);
+
+  for (const hostile of ['postmaster>,eve@evil.example', 'a;b:c@evil.example']) {
+    it(`a stored address with specials (${hostile}) as the customer's email, notification_email and reply_to adds no recipient: one RCPT per email`, async () => {
+      const server = await smtp();
+      try {
+        const { worker } = await storedHostile({ smtpUrl: server.url }, hostile);
+        await worker.tick();
+        await worker.stop();
+        // The customer's confirmation and the merchant's notice: one RCPT TO each, naming no other mailbox.
+        assert.equal(server.transactions.length, 2, JSON.stringify(server.transactions));
+        for (const rcpts of server.transactions) assert.equal(rcpts.length, 1, `one recipient asked for, got ${JSON.stringify(rcpts)}`);
+        const asked = server.transactions.flat();
+        assert.deepEqual(asked.filter((l) => /^RCPT TO:<(?:postmaster|(?:eve|c)@evil\.example)>$/i.test(l)), [], 'no mailbox cut out of the address');
+        for (const l of asked) assert.match(l, /^RCPT TO:<"[^"]+"@evil\.example>$/, 'the whole address, its local part quoted');
+        // What the server took (smtp-server refuses a quoted local part with a space in it, which is what
+        // nodemailer makes of `>`): each delivered email has one recipient, and one address in To and Reply-To.
+        if (!hostile.includes('>')) assert.equal(server.got.length, 2, 'both taken');
+        for (const { to, mail } of server.got) {
+          assert.equal(to.length, 1, `${mail.subject}: one envelope recipient, got ${JSON.stringify(to)}`);
+          assert.ok(!/^(?:eve|c)@evil\.example$/i.test(to[0]), `${mail.subject}: ${to[0]}`);
+          assert.equal(addresses(mail.to).length, 1, `${mail.subject}: one address in To, got ${JSON.stringify(addresses(mail.to))}`);
+        }
+        const customer = server.got.find((g) => g.mail.subject?.startsWith('Booked: '));
+        if (customer) assert.equal(customer.mail.replyTo?.value.length, 1, `one Reply-To address, got ${JSON.stringify(customer.mail.replyTo?.value)}`);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it(`a stored address with specials (${hostile}) written as an .eml names one address in To and one in Reply-To`, async () => {
+      const { worker, mailDir } = await storedHostile({ smtpUrl: undefined }, hostile);
+      await worker.tick();
+      await worker.stop();
+      const emls = readdirSync(mailDir).filter((f) => f.endsWith('.eml'));
+      assert.equal(emls.length, 2, 'the confirmation and the merchant\'s notice');
+      for (const f of emls) {
+        const mail = await simpleParser(readFileSync(join(mailDir, f)));
+        assert.equal(addresses(mail.to).length, 1, `${mail.subject}: To ${JSON.stringify(addresses(mail.to))}`);
+        assert.match(addresses(mail.to)[0].address ?? '', /^"[^"]+"@evil\.example$/, `${mail.subject}: the whole address, its local part quoted, got ${addresses(mail.to)[0].address}`);
+        if (mail.subject?.startsWith('Booked: ')) assert.deepEqual(addresses(mail.replyTo).map((a) => a.address), [addresses(mail.to)[0].address], 'one Reply-To');
+      }
+    });
+  }
 
   it('keeps a message pending while the SMTP server is away, and sends it once it is back', async () => {
     const server = await smtp();

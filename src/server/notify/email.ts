@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Booking } from '../../contract/index.ts';
 import type { NotifyConfig } from '../config.ts';
 import type { BusinessRow } from '../store/schema.ts';
@@ -11,8 +11,15 @@ import { escapeHtml as esc } from '../http/html.ts';
 
 export interface MailContext { business: BusinessRow; serviceName: string; staffName: string }
 
+/**
+ * `to` and `replyTo` are one bare address each, and `toName` the display name beside `to`: they
+ * reach nodemailer as `{ name, address }` objects, never as a header string built here, so an
+ * address with specials in it (`postmaster>,eve@evil.example`, stored before the contract refused
+ * it) is one recipient, however odd, and cannot name another (security review issue 14).
+ * `from` is the operator's MAIL_FROM, as configured.
+ */
 export interface ComposedMail {
-  messageId: string; from: string; to: string; replyTo?: string | undefined; subject: string; text: string; html: string;
+  messageId: string; from: string; to: string; toName?: string | undefined; replyTo?: string | undefined; subject: string; text: string; html: string;
   headers: Record<string, string>; attachments: { filename: string; content: string; contentType: string }[];
 }
 
@@ -59,7 +66,8 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
   });
   return {
     messageId: `<${id}@booking-api>`, from: cfg.from,
-    to: merchant ? ctx.business.notification_email! : `"${b.customer.name.replace(/["\\\r\n]/g, '')}" <${b.customer.email}>`,
+    to: merchant ? ctx.business.notification_email! : b.customer.email,
+    toName: merchant ? undefined : b.customer.name,
     replyTo: merchant ? undefined : ctx.business.reply_to ?? undefined,
     subject, text, html,
     headers: { 'X-Booking-Id': b.id, 'Auto-Submitted': 'auto-generated' },
@@ -69,10 +77,25 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
 
 export interface Mailer { send(mail: ComposedMail): Promise<void>; close(): void }
 
-const message = (m: ComposedMail) => ({
-  messageId: m.messageId, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers,
-  attachments: m.attachments, ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+const DOT_ATOM = /^[\w!#$%&'*+/=?^`{|}~\u0080-\uffff-]+(?:\.[\w!#$%&'*+/=?^`{|}~\u0080-\uffff-]+)*$/;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+/**
+ * The address as one addr-spec: a local part that is not a dot-atom goes in quotes (RFC 5322
+ * 3.4.1), so that no reader of the header takes its specials for separators (`a;b:c@x` would read
+ * as a group holding `c@x`).
+ */
+function addrSpec(address: string): string {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  return at < 1 || DOT_ATOM.test(local) || QUOTED.test(local) ? address : `"${local.replace(/["\\]/g, '\\$&')}"${address.slice(at)}`;
+}
+// Address objects, never strings: nodemailer takes each as one address and does not parse it for more.
+const message = (m: ComposedMail): SendMailOptions => ({
+  messageId: m.messageId, from: m.from, to: { name: m.toName ?? '', address: addrSpec(m.to) }, subject: m.subject, text: m.text, html: m.html, headers: m.headers,
+  attachments: m.attachments, ...(m.replyTo ? { replyTo: { name: '', address: addrSpec(m.replyTo) } } : {}),
 });
+/** How the demo's mailbox shows the recipient. */
+const shown = (m: ComposedMail) => (m.toName ? `"${m.toName.replace(/["\\\r\n]/g, '')}" <${m.to}>` : m.to);
 
 /** SMTP when `SMTP_URL` is set; otherwise each email becomes an `.eml` file in `dir` (the demo's mailbox). */
 export function mailerFor(cfg: NotifyConfig, dir: string): Mailer {
@@ -102,7 +125,7 @@ export function mailerFor(cfg: NotifyConfig, dir: string): Mailer {
       };
       await put(`${name}.eml`, info.message as Buffer);
       // A readable summary beside it, for the demo's mailbox page.
-      const summary = { id: m.messageId, to: m.to, subject: m.subject, text: m.text, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
+      const summary = { id: m.messageId, to: shown(m), subject: m.subject, text: m.text, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
       await put(`${name}.json`, JSON.stringify(summary, null, 2));
     },
     close: () => composer.close(),
