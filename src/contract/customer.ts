@@ -7,12 +7,11 @@ import * as z from 'zod/mini';
 export const Name = z.string().check(z.trim(), z.minLength(1, 'Required'), z.maxLength(200));
 // An addr-spec with nothing a mail header or SMTP could read as a separator, route or second
 // address (security review issue 14: `postmaster>,eve@evil.example` and `a;b:c@evil.example` each
-// named another recipient): zod's own email pattern, the strictest it offers, that z.email() checks
-// by default. A local part of dot-separated runs of letters, digits and _ ' + - (no quotes, no
-// `<>,;:()[]\`, no spaces or control characters, no `%` or `!` routing), then a domain of at least two
-// dot-separated labels of letters, digits and hyphens, the last all letters. A plain regex check
-// rather than z.email(): the same rule, without another schema class in the widget's script.
-export const EMAIL_PATTERN = z.regexes.email;
+// named another recipient): a local part of dot-separated atoms (letters of any script, digits,
+// and RFC 5322's atext but `%` and `!`, old relays' routing), then at least two dot-separated
+// domain labels ending in letters or a punycode label. No quotes, `<>,;:()[]\@`, spaces or
+// control characters. Letters of any script, so `josé@müller.de` books as well as ASCII does.
+export const EMAIL_PATTERN = /^[\p{L}\p{M}\p{N}#$&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{M}\p{N}#$&'*+/=?^_`{|}~-]+)*@(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?\.)+(?:\p{L}[\p{L}\p{M}]+|[xX][nN]--[a-zA-Z0-9-]+)$/u;
 export const Email = z.string().check(z.maxLength(254), z.regex(EMAIL_PATTERN, 'Enter a valid email address'));
 export const Phone = z.string().check(z.maxLength(40), z.regex(/^\+?[0-9 ().-]{3,40}$/, 'Enter a valid phone number'));
 
