@@ -43,7 +43,7 @@ function apiPlugin() {
       sk = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
       server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0' },
+        env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0' },
       });
       base = await new Promise((resolve, reject) => {
         server.once('exit', (code) => reject(new Error(`API server exited ${code}`)));

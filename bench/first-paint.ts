@@ -31,7 +31,7 @@ const port = await freePort();
 // Rate limits off: 20 cold runs are 20 session exchanges from one IP within a minute.
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--db', join(dir, 'demo.db'), '--port', String(port)], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0' },
+  env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0' },
 });
 await new Promise<void>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`demo server exited (${code})`)));

@@ -29,7 +29,7 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
     return keys;
   }
   const { business, secret_key } = await createBusiness(store, { name: 'Studio Lumen', timezone: 'Europe/Berlin', mode: 'test' });
-  const app = createApp(await buildDeps(store, { log: silentLogger, config: { ...defaultConfig, limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0 } } }));
+  const app = createApp(await buildDeps(store, { log: silentLogger, config: { ...defaultConfig, limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, catalogPerMinute: 0 } } }));
   const call = async (method: string, path: string, body?: unknown, auth = secret_key, headers: Record<string, string> = {}) => {
     const res = await app.request(`http://demo/api/v1${path}`, { method, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? null : JSON.stringify(body) });
     if (!res.ok) throw new Error(`demo seed: ${method} ${path} → ${res.status} ${await res.text()}`);

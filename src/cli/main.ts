@@ -18,7 +18,8 @@ const USAGE = `Usage:
     prints the business's settings, after changing those given ("" clears one)
 
 Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
-RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), 0 turns a limit off;
+RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), RATE_LIMIT_CATALOG_PER_MINUTE (120),
+RATE_LIMIT_PUBLIC_PER_MINUTE (300), 0 turns a limit off;
 TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST; open holds per browser session, per client
 network at one business and per client network in all: HOLDS_PER_SESSION (2),
 HOLDS_PER_CLIENT_PER_BUSINESS (5), HOLDS_PER_CLIENT (20), 0 turns a cap off.

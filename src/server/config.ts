@@ -9,6 +9,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_WIDGET_PER_HOUR: Count,
   RATE_LIMIT_ADMIN_PER_MINUTE: Count,
   RATE_LIMIT_PUBLIC_PER_MINUTE: Count,
+  RATE_LIMIT_CATALOG_PER_MINUTE: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
   HOLDS_PER_SESSION: Count,
@@ -30,7 +31,7 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
-  limits: { sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number };
+  limits: { sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number };
   /** How many proxy hops in front of us append to X-Forwarded-For; 0 = believe none of it. */
   trustProxy: number;
   holdMinutes: number;
@@ -74,7 +75,7 @@ export interface NotifyConfig {
 }
 
 export const defaultConfig: Config = {
-  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300 },
+  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120 },
   trustProxy: 0,
   holdMinutes: 10,
   holdCaps: { perSession: 2, perClientPerBusiness: 5, perClient: 20 },
@@ -110,6 +111,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       widgetPerHour: int('RATE_LIMIT_WIDGET_PER_HOUR', d.limits.widgetPerHour),
       adminPerMinute: int('RATE_LIMIT_ADMIN_PER_MINUTE', d.limits.adminPerMinute),
       publicPerMinute: int('RATE_LIMIT_PUBLIC_PER_MINUTE', d.limits.publicPerMinute),
+      catalogPerMinute: int('RATE_LIMIT_CATALOG_PER_MINUTE', d.limits.catalogPerMinute),
     },
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),

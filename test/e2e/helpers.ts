@@ -219,7 +219,7 @@ export function useWorld(): World {
     apiServer = await startApi(db, {
       // Many sessions from one IP across the suite: the limits are tested elsewhere.
       RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0',
-      RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0',
+      RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0',
       NOTIFY_POLL_MS: '100',
     });
     const mailDir = join(dir, 'mail');

@@ -16,21 +16,35 @@ describe('CORS', () => {
     assert.equal(r.headers.get('access-control-allow-credentials'), null, 'cookies are never used');
   });
 
-  for (const origin of ['https://shop.example.evil.com', 'http://shop.example.com', 'null', 'https://shop.example.com:8443', 'https://evil.com']) {
-    it(`refuses ${origin} with 403 origin_not_allowed and no Access-Control-Allow-Origin`, async () => {
+  for (const origin of ['https://shop.example.evil.com', 'http://shop.example.com', 'https://shop.example.com:8443', 'https://evil.com']) {
+    it(`refuses ${origin} with 403 origin_not_allowed, readable by that page and carrying nothing but the error`, async () => {
       const s = await shop();
-      const r = await s.h.req('POST', '/session', { auth: s.pk, origin });
-      expectError(r, 403, 'origin_not_allowed');
-      assert.equal(r.headers.get('access-control-allow-origin'), null);
+      for (const r of [
+        await s.h.req('POST', '/session', { auth: s.pk, origin }),
+        await s.h.req('GET', '/services', { auth: s.pk, origin }),
+        await s.h.req('GET', `/availability?service_id=${s.serviceId}&from=2027-03-02&to=2027-03-02&timezone=Europe/Berlin`, { auth: s.pk, origin }),
+      ]) {
+        expectError(r, 403, 'origin_not_allowed');
+        assert.equal(r.headers.get('access-control-allow-origin'), origin, 'the widget can read why');
+        assert.deepEqual(Object.keys(r.body), ['error']);
+        assert.match(r.body.error.message, new RegExp(origin.replace(/[.:/]/g, '\\$&')), 'the message names the origin to add');
+      }
     });
   }
+
+  it('refuses the null origin with no Access-Control-Allow-Origin at all', async () => {
+    const s = await shop();
+    const r = await s.h.req('POST', '/session', { auth: s.pk, origin: 'null' });
+    expectError(r, 403, 'origin_not_allowed');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
 
   it('refuses a session used from another origin than the one it was issued for', async () => {
     const s = await shop();
     await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: [SHOP, 'https://other.example.com'] } }), 200);
     const r = await s.h.req('GET', '/services', { auth: s.session, origin: 'https://other.example.com' });
     expectError(r, 403, 'origin_not_allowed');
-    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    assert.deepEqual(Object.keys(r.body), ['error'], 'the refusal, readable, carries no data');
   });
 
   it('accepts a session without an Origin header (same-origin GETs and servers send none)', async () => {
@@ -57,9 +71,17 @@ describe('CORS', () => {
     assert.match(r.headers.get('access-control-allow-methods') ?? '', /POST/);
   });
 
-  it('refuses a preflight from an origin no key allows', async () => {
+  it('lets any origin preflight the routes a key or session judges, so their refusals are readable; never null', async () => {
     const s = await shop();
     const r = await s.h.req('OPTIONS', '/session', { origin: 'https://evil.com', headers: { 'access-control-request-method': 'POST' } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('access-control-allow-origin'), 'https://evil.com');
+    expectError(await s.h.req('OPTIONS', '/session', { origin: 'null', headers: { 'access-control-request-method': 'POST' } }), 403, 'origin_not_allowed');
+  });
+
+  it('refuses a preflight of a manage route from an origin no key allows', async () => {
+    const s = await shop();
+    const r = await s.h.req('OPTIONS', '/bookings/bk_1/cancel', { origin: 'https://evil.com', headers: { 'access-control-request-method': 'POST' } });
     expectError(r, 403, 'origin_not_allowed');
     assert.equal(r.headers.get('access-control-allow-origin'), null);
   });
@@ -95,7 +117,7 @@ describe('origin attacks', () => {
     await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: ['https://other.example.com'] } }), 200);
     const r = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
     expectError(r, 403, 'origin_not_allowed');
-    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    assert.deepEqual(Object.keys(r.body), ['error']);
     // Without an Origin header the session still names the origin it was made for, which is no longer allowed.
     expectError(await s.h.req('GET', '/services', { auth: s.session }), 403, 'origin_not_allowed');
   });
@@ -109,16 +131,15 @@ describe('origin attacks', () => {
     expectError(await h.req('PATCH', `/api-keys/${key.id}`, { auth: live.secret_key, body: { allowed_origins: [] } }), 400, 'invalid_request');
   });
 
-  it('a live key left with an empty list opens no origin: no session, no preflight', async () => {
+  it('a live key left with an empty list opens no origin: no session, no catalog', async () => {
     const s = await shop();
     await ok(s.h.req('PATCH', `/api-keys/${s.pkId}`, { auth: s.sk, body: { allowed_origins: [SHOP] } }), 200);
     const live = await createBusiness(s.h.store, { name: 'Live', timezone: 'UTC', mode: 'live', now: s.h.clock.now });
     // As a key made before the rule would be stored.
     const { key } = await createKey(s.h.store.db, { businessId: live.business.id, mode: 'live', type: 'publishable', name: 'Old', allowedOrigins: [], now: s.h.clock.now });
     expectError(await s.h.req('POST', '/session', { auth: key, origin: 'https://evil.example' }), 403, 'origin_not_allowed');
-    const r = await preflight(s, '/session', 'POST', 'https://evil.example');
-    assert.notEqual(r.status, 204);
-    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    expectError(await s.h.req('GET', '/services', { auth: key, origin: 'https://evil.example' }), 403, 'origin_not_allowed');
+    expectError(await s.h.req('POST', '/session', { auth: key }), 403, 'origin_not_allowed');
   });
 
   it('no preflight opens a route only a secret key can call, whatever the origin', async () => {

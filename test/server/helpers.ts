@@ -57,7 +57,7 @@ async function appOn(database: TestDatabase, clock: { now: number }, opts: Harne
   const config: Config = {
     ...defaultConfig,
     ...opts.config,
-    limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, ...opts.limits },
+    limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, catalogPerMinute: 0, ...opts.limits },
     // The tests' receivers listen on loopback, as a developer's would (WEBHOOK_ALLOW_LOOPBACK=1).
     notify: { ...defaultConfig.notify, webhookAllowLoopback: true, ...opts.config?.notify },
   };

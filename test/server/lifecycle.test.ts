@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/server/log.ts';
 import { ENGINE, freshDatabase } from './database.ts';
 import { initDb, startServerProcess } from './process.ts';
 
-const OFF = { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0 };
+const OFF = { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, catalogPerMinute: 0 };
 
 describe(`readiness and shutdown (${ENGINE})`, () => {
   it('answers GET /ready 200 while the database answers, 503 (not 500) once it does not, and /health stays 200', async () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as C from '../../src/contract/index.ts';
 import { gunzipSync } from 'node:zlib';
-import { API, SHOP, booking, expectError, idemKey, ok, shop } from './helpers.ts';
+import { API, SHOP, booking, expectError, harness, idemKey, ok, shop, type Shop } from './helpers.ts';
 
 const parse = <T extends { safeParse(v: unknown): { success: boolean } }>(schema: T, body: unknown) =>
   assert.ok(schema.safeParse(body).success, `response does not match the contract: ${JSON.stringify(body)}`);
@@ -64,9 +64,11 @@ describe('GET /services', () => {
     assert.equal((await ok(s.h.req('GET', '/services', { auth: s.sk }), 200)).data.length, 1);
   });
 
-  it('refuses a publishable key on a widget route with 403 forbidden', async () => {
+  it('refuses a publishable key on the routes that write (holds, bookings, the guest list) with 403 forbidden', async () => {
     const s = await shop();
-    expectError(await s.h.req('GET', '/services', { auth: s.pk, origin: SHOP }), 403, 'forbidden');
+    expectError(await s.h.req('POST', '/holds', { auth: s.pk, origin: SHOP, body: { service_id: s.serviceId, start: '2027-03-02T09:00:00Z' } }), 403, 'forbidden');
+    expectError(await s.h.req('POST', '/bookings', { auth: s.pk, origin: SHOP, headers: { 'Idempotency-Key': idemKey() }, body: booking(s.serviceId, '2027-03-02T09:00:00Z') }), 403, 'forbidden');
+    expectError(await s.h.req('GET', '/guest/bookings', { auth: s.pk, origin: SHOP }), 403, 'forbidden');
   });
 
   it('answers 401 session_expired once the hour has passed', async () => {
@@ -261,5 +263,49 @@ describe('GET /guest/bookings', () => {
     assert.equal(r.status, 200);
     parse(C.BookingList, r.body);
     assert.deepEqual(r.body.data.map((b: { start: string }) => b.start), ['2027-03-01T09:00:00.000Z', '2027-03-02T09:00:00.000Z']);
+  });
+});
+
+describe('catalog reads with the publishable key', () => {
+  const month = (s: Shop) => `/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-31&timezone=Europe/Berlin`;
+
+  it('answers GET /services and GET /availability exactly as a session does', async () => {
+    const s = await shop();
+    for (const path of ['/services', month(s)]) {
+      const byKey = await s.h.req('GET', path, { auth: s.pk, origin: SHOP });
+      const bySession = await s.h.req('GET', path, { auth: s.session, origin: SHOP });
+      assert.equal(byKey.status, 200, JSON.stringify(byKey.body));
+      assert.deepEqual(byKey.body, bySession.body);
+      assert.equal(byKey.headers.get('access-control-allow-origin'), SHOP);
+    }
+  });
+
+  it('refuses a revoked publishable key on the very next read', async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.pk, origin: SHOP }), 200);
+    await ok(s.h.req('DELETE', `/api-keys/${s.pkId}`, { auth: s.sk }), 200);
+    expectError(await s.h.req('GET', '/services', { auth: s.pk, origin: SHOP }), 401, 'key_revoked');
+    expectError(await s.h.req('GET', month(s), { auth: s.pk, origin: SHOP }), 401, 'key_revoked');
+  });
+
+  it('limits catalog reads with the key per client IP (RATE_LIMIT_CATALOG_PER_MINUTE), apart from the session exchange', async () => {
+    const s = await shop(await harness({ limits: { catalogPerMinute: 3 } }));
+    for (let i = 0; i < 3; i++) {
+      const r = await s.h.req('GET', '/services', { auth: s.pk, origin: SHOP, ip: '198.51.100.1' });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('x-ratelimit-limit'), '3');
+    }
+    const refused = await s.h.req('GET', month(s), { auth: s.pk, origin: SHOP, ip: '198.51.100.1' });
+    expectError(refused, 429, 'rate_limited');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    await ok(s.h.req('GET', '/services', { auth: s.pk, origin: SHOP, ip: '198.51.100.2' }), 200);
+    await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP, ip: '198.51.100.1' }), 201);
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP, ip: '198.51.100.1' }), 200);
+  });
+
+  it("hides another business's service from a key, as from a session", async () => {
+    const s = await shop();
+    const other = await shop(s.h);
+    expectError(await s.h.req('GET', `/availability?service_id=${other.serviceId}&from=2027-03-01&to=2027-03-02&timezone=UTC`, { auth: s.pk, origin: SHOP }), 404, 'not_found');
   });
 });

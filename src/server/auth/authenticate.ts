@@ -26,6 +26,15 @@ export async function limit(c: Context<AppEnv>, deps: Deps, hits: { bucket: Buck
 
 export const ipBucket = (c: Context<AppEnv>, deps: Deps, bucket: Bucket) => ({ bucket, key: ipKey(clientIp(c, deps.config.trustProxy, deps.log)) });
 
+/**
+ * An origin refusal is readable by the page that was refused (API.md, CORS): its error answer, and
+ * only an error answer, carries `Access-Control-Allow-Origin`, so the widget can tell the merchant
+ * which origin to add. `null` is never reflected.
+ */
+function refusedOrigin(c: Context<AppEnv>, origin: string | undefined) {
+  c.set('corsOrigin', origin && origin !== 'null' ? origin : '');
+}
+
 /** Routes without a credential of their own (health, manage links): limited per client IP. */
 export function perIp(deps: Deps, bucket: Bucket): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -66,12 +75,13 @@ export async function touchKey(deps: Deps, keyId: string): Promise<void> {
 }
 
 /**
- * A publishable key, from an origin on its list: the credential of `POST /session`. Counted per
- * client IP before the key is even looked at, so guessing keys is limited too.
+ * A publishable key, from an origin on its list: the credential of `POST /session` (bucket
+ * `session`) and of the two catalog reads (bucket `catalog`). Counted per client IP before the
+ * key is even looked at, so guessing keys is limited too.
  */
-export function requirePublishable(deps: Deps): MiddlewareHandler<AppEnv> {
+export function requirePublishable(deps: Deps, bucket: 'session' | 'catalog' = 'session'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    await limit(c, deps, [ipBucket(c, deps, 'session')]);
+    await limit(c, deps, [ipBucket(c, deps, bucket)]);
     const token = bearer(c);
     const origin = c.req.header('origin');
     const shape = token ? parseKeyShape(token) : null;
@@ -88,7 +98,7 @@ export function requirePublishable(deps: Deps): MiddlewareHandler<AppEnv> {
     if (!originAllowed(key, origin)) {
       // An open test key allows any origin, and a request from no page at all, which names none.
       if (!(openToAnyOrigin(key) && origin === undefined)) {
-        c.set('corsOrigin', '');
+        refusedOrigin(c, origin);
         throw new ApiError('origin_not_allowed', `Origin ${origin ?? '(none)'} is not allowed for this key`);
       }
     }
@@ -133,7 +143,7 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
   }
   if (origin !== undefined) {
     if (origin !== claims.origin) {
-      c.set('corsOrigin', '');
+      refusedOrigin(c, origin);
       throw new ApiError('origin_not_allowed', 'This session was issued for another origin');
     }
     c.set('corsOrigin', origin);
@@ -143,7 +153,7 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
   if (key.status === 'revoked') throw new ApiError('key_revoked', 'The publishable key behind this session has been revoked');
   // The key's list as it is now, not as it was when the session was made: narrowing it takes effect at once.
   if (!(originAllowed(key, claims.origin) || (claims.origin === null && openToAnyOrigin(key)))) {
-    c.set('corsOrigin', '');
+    refusedOrigin(c, origin);
     throw new ApiError('origin_not_allowed', 'This origin is no longer allowed for the key behind this session');
   }
   if (!kinds.includes('session')) throw new ApiError('forbidden', 'Session tokens cannot call admin routes; use a secret key from your server');

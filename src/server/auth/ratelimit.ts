@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { normalizeIp } from '../http/client-ip.ts';
 
-export type Bucket = 'session' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public';
+export type Bucket = 'session' | 'catalog' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public';
 
 export interface RateLimits {
   /**
@@ -29,6 +29,8 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
     widgetHour: { points: limits.widgetPerHour, duration: 3600 },
     admin: { points: limits.adminPerMinute, duration: 60 },
     public: { points: limits.publicPerMinute, duration: 60 },
+    // Catalog reads with the publishable key itself, per client IP (they carry no session to count by).
+    catalog: { points: limits.catalogPerMinute, duration: 60 },
   };
   const limiters = new Map<Bucket, LimiterLike>();
   for (const [bucket, s] of Object.entries(spec) as [Bucket, typeof spec.session][]) {

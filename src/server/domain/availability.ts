@@ -1,5 +1,5 @@
 import type { AvailabilityResponse } from '../../contract/index.ts';
-import type { SessionPrincipal } from '../context.ts';
+import type { Scope } from './catalog.ts';
 import { notFound } from '../http/errors.ts';
 import { availability } from '../scheduling/index.ts';
 import type { Tx } from '../store/db.ts';
@@ -14,7 +14,7 @@ export interface AvailabilityAsk { service_id: string; staff_id?: string | undef
  * The free slots of a service per calendar date in the asked zone. The asking guest's own hold
  * does not hide its slot from that guest.
  */
-export async function availabilityOf(db: Tx, p: SessionPrincipal, q: AvailabilityAsk, guestToken: string | undefined, now: number): Promise<AvailabilityResponse> {
+export async function availabilityOf(db: Tx, p: Scope, q: AvailabilityAsk, guestToken: string | undefined, now: number): Promise<AvailabilityResponse> {
   const service = await getService(db, p, q.service_id, { activeOnly: true });
   let staff = (await staffOfServices(db, [service.id])).get(service.id)!;
   if (q.staff_id) {

@@ -1,5 +1,5 @@
 import type { AdminService, PublicService, ServiceCreate, ServicePatch } from '../../contract/index.ts';
-import type { Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
+import type { Deps, Principal, SecretPrincipal } from '../context.ts';
 import { newId } from '../auth/tokens.ts';
 import { invalid } from '../http/errors.ts';
 import type { Tx } from '../store/db.ts';
@@ -9,13 +9,15 @@ import { adminServiceOut, getService, publicServiceOut, staffOfServices, type Sc
 const DEFAULTS = { buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0, horizon_days: 60, slot_interval_minutes: 30 };
 
 /** The widget sees active services with their staff; the merchant's server sees everything. */
-export async function listServices(db: Tx, p: SecretPrincipal | SessionPrincipal): Promise<{ data: PublicService[] } | { data: AdminService[] }> {
+/** Customers (a session or the publishable key alike) see the active services; the merchant sees every one. */
+export async function listServices(db: Tx, p: Principal): Promise<{ data: PublicService[] } | { data: AdminService[] }> {
+  const customer = p.kind !== 'secret';
   let q = db.selectFrom('services').selectAll()
     .where('business_id', '=', p.businessId).where('mode', '=', p.mode).where('deleted_at', 'is', null);
-  if (p.kind === 'session') q = q.where('active', '=', 1);
+  if (customer) q = q.where('active', '=', 1);
   const rows = await q.orderBy('created_at').orderBy('id').execute();
   const staff = await staffOfServices(db, rows.map((r) => r.id));
-  return p.kind === 'session'
+  return customer
     ? { data: rows.map((r) => publicServiceOut(r, staff.get(r.id)!)) }
     : { data: rows.map((r) => adminServiceOut(r, staff.get(r.id)!)) };
 }

@@ -20,12 +20,21 @@ const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.gu
  * hold manage links, so a real deployment never lists them).
  */
 /**
- * The routes a page may call: a preflight is judged by what its route can serve, and a route
- * that only a secret key can call (which must never be in a browser) opens to no origin.
+ * A preflight is judged by what its route can serve. A route only a secret key can call (which
+ * must never be in a browser) opens to no origin. A route a publishable key or a session calls
+ * opens to every origin but `null`: its credential judges the origin on the real request, and
+ * a refusal there must reach the page (API.md, CORS), which it cannot behind a failed preflight;
+ * no data is answered to an origin the credential does not allow. The rest (manage links,
+ * health) open to origins some key allows.
  */
-const browserRoutes = ROUTE_TABLE.filter((r) => r.credentials.some((k) => k !== 'secret'))
-  .map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`) }));
-const browserMaySend = (method: string, path: string) => browserRoutes.some((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+const browserRoutes = ROUTE_TABLE.filter((r) => r.credentials.some((k) => k !== 'secret')).map((r) => ({
+  method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`),
+  keyed: r.credentials.some((k) => k === 'publishable' || k === 'session'),
+}));
+const preflightFor = (method: string, path: string): 'any' | 'known' | 'none' => {
+  const found = browserRoutes.filter((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+  return found.length === 0 ? 'none' : found.some((r) => r.keyed) ? 'any' : 'known';
+};
 
 export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -51,8 +60,9 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
     const asked = c.req.header('access-control-request-method');
     if (c.req.method === 'OPTIONS' && origin !== undefined && asked) {
       await limit(c, deps, [ipBucket(c, deps, 'public')]);
-      if (!browserMaySend(asked, new URL(c.req.url).pathname)) throw new ApiError('origin_not_allowed', 'No page may call this route');
-      if (!(await originKnown(origin))) throw new ApiError('origin_not_allowed', 'This origin is not allowed');
+      const verdict = preflightFor(asked, new URL(c.req.url).pathname);
+      if (verdict === 'none') throw new ApiError('origin_not_allowed', 'No page may call this route');
+      if (origin === 'null' || (verdict === 'known' && !(await originKnown(origin)))) throw new ApiError('origin_not_allowed', 'This origin is not allowed');
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
       c.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);

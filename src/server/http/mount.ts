@@ -1,8 +1,12 @@
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context.ts';
 import { perIp, requireAuth, requirePublishable, type CredentialKind } from '../auth/authenticate.ts';
+import { parseKeyShape } from '../auth/keys.ts';
 import type { Credential, Route } from './route.ts';
 import { readInput } from './validate.ts';
+
+/** The bearer credential as sent, or undefined (a malformed header is the gate's to refuse). */
+const bearerOrNone = (c: Context<AppEnv>) => /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
 /** `/holds/{id}` → `/holds/:id`. */
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -10,6 +14,12 @@ const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 /** The gate a route's credential stands for; every gate also applies that credential's rate limits. */
 function gate(credentials: readonly Credential[], deps: Deps): MiddlewareHandler<AppEnv> {
   const keys = credentials.filter((k): k is CredentialKind => k === 'secret' || k === 'session');
+  if (keys.length && credentials.includes('publishable') && keys.length + 1 === credentials.length) {
+    // The catalog reads: a publishable key itself (by its shape), or a session or secret key.
+    const byKey = requirePublishable(deps, 'catalog');
+    const byToken = requireAuth(deps, keys);
+    return (c, next) => (parseKeyShape(bearerOrNone(c) ?? '')?.type === 'publishable' ? byKey(c, next) : byToken(c, next));
+  }
   if (keys.length && keys.length !== credentials.length) throw new Error(`no gate takes ${credentials.join(' or ')} alike`);
   if (keys.length) return requireAuth(deps, keys);
   if (credentials.length !== 1) throw new Error(`no gate takes ${credentials.join(' or ')} alike`);

@@ -19,7 +19,7 @@ const Ask = checked(AvailabilityQuery, {
 
 export const availabilityRoutes = [
   route({
-    method: 'get', path: '/availability', auth: 'session', summary: 'Free slots per calendar date in a time zone',
+    method: 'get', path: '/availability', auth: ['session', 'publishable'], summary: 'Free slots per calendar date in a time zone (session or publishable key, the same answer)',
     headers: GuestToken, query: Ask, ok: [200, AvailabilityResponse], errors: ['not_found'],
     handler: async ({ deps, principal, query, headers }) => availabilityOf(deps.store.db, principal, query, headers[H.guestToken], deps.now()),
   }),

@@ -10,8 +10,8 @@ const noRepeats = <T extends { staff_ids?: string[] | undefined }>(s: T): T =>
 
 export const serviceRoutes = [
   route({
-    method: 'get', path: '/services', auth: ['session', 'secret'],
-    summary: 'Bookable services with their staff (session), or every service as the merchant set it up (secret key)',
+    method: 'get', path: '/services', auth: ['session', 'publishable', 'secret'],
+    summary: 'Bookable services with their staff (session or publishable key, the same answer), or every service as the merchant set it up (secret key)',
     ok: [200, z.union([ServiceList, list(AdminService)])],
     handler: async ({ deps, principal }) => listServices(deps.store.db, principal),
   }),

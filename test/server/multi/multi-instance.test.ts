@@ -25,7 +25,7 @@ const instanceEnv = (db: TestDatabase, extra: Record<string, string> = {}) => ({
   ...db.env,
   TRUST_PROXY: '1',
   RATE_LIMIT_SESSION_PER_MINUTE: '20', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0',
-  RATE_LIMIT_PUBLIC_PER_MINUTE: '0',
+  RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0',
   ...extra,
 });
 
