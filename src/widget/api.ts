@@ -10,7 +10,8 @@ import { keys, store } from './storage.ts';
  */
 export interface MonthQuery { service_id: string; from: string; to: string; timezone: string; staff_id?: string | undefined }
 
-export type CallOptions = FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean };
+/** `auth`: the session (default), none, or `'key'`: the publishable key itself (the catalog reads of a cold first paint). */
+export type CallOptions = FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean | 'key' };
 
 export class Api {
   constructor(readonly session: Session) {}
@@ -39,10 +40,10 @@ export class Api {
     const auth = o.auth !== false;
     let res: Response;
     try {
-      res = await attempt(auth ? (await this.session.get()).token : undefined);
+      res = await attempt(o.auth === 'key' ? this.session.key : auth ? (await this.session.get()).token : undefined);
     } catch (err) {
       if (!(err instanceof WidgetApiError)) throw err;
-      if (auth && err.code === 'session_expired') {
+      if (auth && o.auth !== 'key' && err.code === 'session_expired') {
         res = await attempt((await this.session.refresh(this.session.data?.token)).token);
       } else {
         if (auth && FATAL_CREDENTIAL_CODES.includes(err.code)) this.session.kill(err.code);
@@ -57,12 +58,12 @@ export class Api {
     return parsed.data;
   }
 
-  services(o?: FetchOptions) {
+  services(o?: CallOptions) {
     return this.call(() => schemas().then((s) => s.ServiceList), 'GET', '/services', o);
   }
 
   /** Free times; here rather than in the flow so a preselected service's month can be asked for beside the service list. */
-  availability(q: MonthQuery, o?: FetchOptions) {
+  availability(q: MonthQuery, o?: CallOptions) {
     const query = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
     return this.call(() => schemas().then((s) => s.AvailabilityResponse), 'GET', `/availability?${query}`, o);
   }

@@ -94,12 +94,16 @@ export class Session {
     return clock.now() + (this.data?.skew ?? 0);
   }
 
+  /** A session is in hand with time left: `get()` answers without a request. */
+  get ready(): boolean {
+    const d = this.data;
+    return !this.fatal && !!d && d.expiresAt - (clock.now() + d.skew) > 30_000;
+  }
+
   /** A usable session: the one in hand while it has time left, else a new one. */
   async get(): Promise<SessionData> {
     if (this.fatal) throw new WidgetApiError(this.fatal, 'Session unavailable');
-    const d = this.data;
-    if (d && d.expiresAt - (clock.now() + d.skew) > 30_000) return d;
-    return this.refresh();
+    return this.ready ? this.data! : this.refresh();
   }
 
   /**

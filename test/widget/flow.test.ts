@@ -78,6 +78,32 @@ describe('<booking-widget> booking flow against the real API', () => {
     expect(availabilityAskedBeforeServicesAnswered).to.equal(true);
   });
 
+  it('should make a cold page\'s first API requests in parallel: the exchange, the service list and the month, all before any answer', async () => {
+    const f = await apiFixture();
+    let inFlight = 0;
+    let answered = false;
+    const startedBeforeFirstAnswer: string[] = [];
+    onFetch(async (req, real) => {
+      if (!answered) startedBeforeFirstAnswer.push(`${req.method} ${new URL(req.url).pathname}`);
+      inFlight++;
+      try {
+        return await real();
+      } finally {
+        inFlight--;
+        answered = true;
+      }
+    });
+    const el = await mount(f, { service: f.serviceId });
+    await untilStep(el, 'date');
+    await waitUntil(() => free(el).size > 0, 'free days');
+    expect(startedBeforeFirstAnswer.sort()).to.deep.equal(['GET /api/v1/availability', 'GET /api/v1/services', 'POST /api/v1/session']);
+    // The catalog went out with the publishable key itself; what came after, with the session.
+    const catalog = requests(/\/api\/v1\/(services|availability)/).slice(0, 2);
+    for (const r of catalog) expect(r.headers.get('authorization')).to.equal(`Bearer ${f.pk}`);
+    expect(inFlight).to.equal(0);
+    expect(requests(/\/api\/v1\/services/)).to.have.length(1, 'the service list is asked for once');
+  });
+
   it('should open the next month when this month has no free time left', async () => {
     const f = await apiFixture({ closedThisMonth: true });
     const el = await mount(f, { service: f.serviceId });

@@ -165,18 +165,27 @@ export class Flow implements ReactiveController {
       history.replaceState(history.state, '', url);
     }
     try {
-      await api.session.get();
-      fire(h, 'bw-ready', { business: api.session.data!.business });
-      const token = bookingId && tab.get<string>(this.manageKey(bookingId));
-      if (token) return await this.openManage(bookingId, token);
-      // With a service preselected, its month is asked for beside the service list (one round
-      // trip, not two), and the flow chunk loads meanwhile.
-      if (h.service) {
-        this.load().catch(() => {});
-        const q = this.query(h.service, monthOf(this.today));
-        if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q) };
+      // One round trip to the first paint: without a session in hand, the service list (and a
+      // preselected service's month) are asked for with the publishable key itself, beside the
+      // exchange rather than after it; the flow chunk (schemas, calendar) loads meanwhile.
+      const manageLink = bookingId && tab.get<string>(this.manageKey(bookingId));
+      const auth = api.session.ready ? undefined : 'key' as const;
+      const ready = api.session.get();
+      let services: ReturnType<Api['services']> | undefined;
+      if (!manageLink) {
+        if (h.service) {
+          this.load().catch(() => {});
+          const q = this.query(h.service, monthOf(this.today));
+          if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q, { auth }) };
+          this.#early?.answer.catch(() => {});
+        }
+        services = api.services({ signal: this.signal, onWait: this.wait, auth });
+        services.catch(() => {});
       }
-      const { data } = await api.services({ signal: this.signal, onWait: this.wait });
+      await ready;
+      fire(h, 'bw-ready', { business: api.session.data!.business });
+      if (manageLink) return await this.openManage(bookingId, manageLink);
+      const { data } = await services!;
       this.services = data;
       this.notice = undefined;
       const saved = store.get<Saved>(this.#flowKey);
