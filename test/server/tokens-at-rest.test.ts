@@ -10,6 +10,8 @@ import { SignJWT } from 'jose';
 import { SHOP, booking, idemKey, ok, shop, type Shop } from './helpers.ts';
 import { notifier } from '../../src/server/notify/worker.ts';
 import { ROTATE_AFTER_MS } from '../../src/server/auth/sessions.ts';
+import { migrationsFor } from '../../src/server/store/migrations.ts';
+import { ENGINE } from './database.ts';
 
 const TOKEN = /\b(mt|gt)_[A-Za-z0-9_-]{16,}/g;
 
@@ -84,7 +86,7 @@ describe('retired signing keys', () => {
     // The key is replaced after its time, and retired once the last token it signed has expired.
     s.h.clock.now += ROTATE_AFTER_MS + 1000;
     await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP }), 201);
-    s.h.clock.now += 3 * 3600_000;
+    s.h.clock.now += 27 * 3600_000;
     await ok(s.h.req('POST', '/session', { auth: s.pk, origin: SHOP }), 201);
     const kids = (await s.h.store.db.selectFrom('signing_keys').select('kid').execute()).map((r) => r.kid);
     assert.ok(!kids.includes(old.kid), 'the retired key is still stored');
@@ -94,5 +96,28 @@ describe('retired signing keys', () => {
       .setIssuedAt(now).setExpirationTime(now + 3600).setJti('forged').sign(Buffer.from(old.secret, 'base64url'));
     const r = await s.h.req('GET', '/services', { auth: forged, origin: SHOP });
     assert.equal(r.status, 401);
+  });
+});
+
+describe('migrating a database that held tokens', () => {
+  it('0006 strips the manage links from stored mails and the tokens from stored answers, and may run again', async () => {
+    const s = await shop();
+    await ok(s.h.req('PATCH', '/business', { auth: s.sk, body: { booking_page_url: 'https://shop.example.com/book', notification_email: 'owner@example.com' } }), 200);
+    await ok(post(s, s.session, idemKey(), '2027-03-04T09:00:00Z'), 201);
+    const { db } = s.h.store;
+    // The rows as the code before 0006 wrote them.
+    for (const m of await db.selectFrom('outbox').select(['id', 'payload']).where('channel', '=', 'email').execute()) {
+      const { manage: _m, ...rest } = JSON.parse(m.payload) as Record<string, unknown>;
+      await db.updateTable('outbox').set({ payload: JSON.stringify({ ...rest, manage_url: 'https://shop.example.com/book?booking=bk_1&token=mt_legacylegacylegacylegacy' }) }).where('id', '=', m.id).execute();
+    }
+    await db.updateTable('idempotency_keys').set({ response_body: JSON.stringify({ booking: { id: 'bk_1' }, manage_token: 'mt_legacylegacylegacylegacy' }), response_headers: JSON.stringify({ 'X-Guest-Token': 'gt_legacylegacylegacylegacy' }) }).execute();
+    assert.notDeepEqual(await tokensAtRest(s), []);
+    const migration = (await migrationsFor(ENGINE).getMigrations())['0006_no_tokens_at_rest'];
+    await migration.up(db);
+    await migration.up(db);
+    assert.deepEqual(await tokensAtRest(s), []);
+    const kinds = Object.fromEntries((await db.selectFrom('outbox').select(['kind', 'payload']).where('channel', '=', 'email').execute()).map((m) => [m.kind, JSON.parse(m.payload).manage]));
+    assert.equal(kinds.confirmation, true);
+    assert.equal(kinds.merchant_new, false);
   });
 });

@@ -158,3 +158,9 @@ describe('webhook address rules', () => {
     for (const a of ['10.0.0.1', '169.254.169.254', 'fd00::1']) assert.ok(addressRefusal(a, true), `${a} passed with loopback allowed`);
   });
 });
+
+describe('webhook address rules, translation prefixes', () => {
+  it('refuses the local-use NAT64 prefix and SIIT-translated addresses, which reach IPv4 behind them', () => {
+    for (const a of ['64:ff9b:1::a9fe:a9fe', '64:ff9b:1::7f00:1', '::ffff:0:7f00:1', '::ffff:0:a00:5']) assert.ok(addressRefusal(a, false), `${a} passed`);
+  });
+});

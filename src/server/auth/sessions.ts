@@ -50,7 +50,8 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
    * database (a backup) forge sessions.
    */
   const retire = async () => {
-    const cutoff = opts.now() - (opts.ttlSeconds * 1000 + RECHECK_MS + 5 * 60_000);
+    // A day to spare beyond that: instances' clocks may disagree, and an old key costs nothing.
+    const cutoff = opts.now() - (opts.ttlSeconds * 1000 + RECHECK_MS + 24 * 3600_000);
     const successor = await store.db.selectFrom('signing_keys').select('created_at').where('created_at', '<', cutoff)
       .orderBy('created_at', 'desc').executeTakeFirst();
     if (!successor) return;

@@ -15,7 +15,7 @@ import { iso } from '../time.ts';
 export type EmailKind =
   | 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder'
   | 'merchant_new' | 'merchant_changed' | 'merchant_cancelled';
-export interface EmailPayload { booking: Booking; manage: boolean }
+export interface EmailPayload { booking: Booking; manage?: boolean }
 /** What `compose` is given: the payload with its link, made at send time. */
 export interface MailInput { booking: Booking; manage_url: string | null }
 

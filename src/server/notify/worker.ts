@@ -96,7 +96,10 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
         return { ok: true, statusCode: null, durationMs: 0, error: null, excerpt: 'no notification_email set: nothing to send' };
       }
       // The link's token is made now, never stored in the outbox (a stored one could cancel the booking).
-      const manage_url = p.manage ? await manageLink(db, business.booking_page_url, m.booking_id, now) : null;
+      // A row written by an older instance (during a rolling deploy) says `manage_url` instead: its
+      // link is not used, a fresh one is made the same way.
+      const manage = p.manage ?? !m.kind.startsWith('merchant_');
+      const manage_url = manage ? await manageLink(db, business.booking_page_url, m.booking_id, now) : null;
       const mail = compose(m.id, m.kind as EmailKind, { booking: p.booking, manage_url }, { business, serviceName: service?.name ?? '', staffName: staff?.name ?? '' }, cfg, row?.locale ?? null, now);
       await mailer.send(mail);
       return { ok: true, statusCode: null, durationMs: Math.round(performance.now() - started), error: null, excerpt: null };

@@ -273,24 +273,87 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
    */
   '0006_no_tokens_at_rest': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('manage_tokens')
+      // Safe to run again after a crash part way (SQLite runs migrations outside a transaction),
+      // and one statement per table rather than a row at a time: outboxes can be large.
+      await db.schema.createTable('manage_tokens').ifNotExists()
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('booking_id', 'text', (c) => c.notNull().references('bookings.id'))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('manage_tokens_booking').on('manage_tokens').column('booking_id').execute();
-      const mails = await db.selectFrom('outbox').select(['id', 'kind', 'payload']).where('channel', '=', 'email').execute() as { id: string; kind: string; payload: string }[];
-      for (const m of mails) {
-        const { manage_url: _gone, ...rest } = JSON.parse(m.payload) as Record<string, unknown>;
-        const payload = JSON.stringify({ ...rest, manage: !m.kind.startsWith('merchant_') });
-        await db.updateTable('outbox').set({ payload }).where('id', '=', m.id).execute();
+      await db.schema.createIndex('manage_tokens_booking').ifNotExists().on('manage_tokens').column('booking_id').execute();
+      if (dialect === 'postgres') {
+        await sql`update outbox set payload = ((payload::jsonb - 'manage_url') || jsonb_build_object('manage', kind not like 'merchant%'))::text
+          where channel = 'email' and payload::jsonb ? 'manage_url'`.execute(db);
+        await sql`update idempotency_keys set response_body = (response_body::jsonb - 'manage_token')::text, response_headers = '{}'
+          where response_body is not null and response_body::jsonb ? 'manage_token'`.execute(db);
+      } else {
+        await sql`update outbox set payload = json_set(json_remove(payload, '$.manage_url'), '$.manage', json(case when kind like 'merchant%' then 'false' else 'true' end))
+          where channel = 'email' and json_type(payload, '$.manage_url') is not null`.execute(db);
+        await sql`update idempotency_keys set response_body = json_remove(response_body, '$.manage_token'), response_headers = '{}'
+          where response_body is not null and json_type(response_body, '$.manage_token') is not null`.execute(db);
       }
-      const answers = await db.selectFrom('idempotency_keys').select(['business_id', 'mode', 'key', 'response_body'])
-        .where('response_body', 'is not', null).execute() as { business_id: string; mode: string; key: string; response_body: string }[];
-      for (const a of answers) {
-        const { manage_token: _gone, ...body } = JSON.parse(a.response_body) as Record<string, unknown>;
-        await db.updateTable('idempotency_keys').set({ response_body: JSON.stringify(body), response_headers: '{}' })
-          .where('business_id', '=', a.business_id).where('mode', '=', a.mode).where('key', '=', a.key).execute();
+    },
+  },
+
+  /**
+   * A generation per business, bumped by the database itself in the transaction of every write
+   * that can change an availability answer (decision 010): bookings and holds (`generation`),
+   * and services, their staff lists, staff (hours, exceptions, zone) and the business's settings
+   * (`generation` and `catalog_generation`). Triggers rather than the application's write
+   * wrapper, because not every write goes through `store.write` (a schedule, a staff change, a
+   * hold's release, a service's deletion, the CLI's settings run on the plain connection), and a
+   * trigger cannot be forgotten by the next write either. Every instance reads the row before it
+   * reuses an answer, so a write on one instance counts on all the moment it commits.
+   * A business without a row is at generation 0.
+   */
+  '0007_availability_generations': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('availability_generations')
+        .addColumn('business_id', 'text', (c) => c.primaryKey())
+        .addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('catalog_generation', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // [table, how a row names its business, whether the table belongs to the catalog]
+      const tables = [
+        ['bookings', 'business_id', false], ['holds', 'business_id', false],
+        ['services', 'business_id', true], ['staff', 'business_id', true],
+        ['service_staff', 'service', true], ['businesses', 'id', true],
+      ] as const;
+      if (dialect === 'postgres') {
+        await sql`create function availability_bump() returns trigger language plpgsql as $$
+          declare
+            biz text;
+            catalog int := case when TG_ARGV[1] = 'catalog' then 1 else 0 end;
+          begin
+            if TG_ARGV[0] = 'service' then
+              if TG_OP = 'DELETE' then select business_id into biz from services where id = OLD.service_id;
+              else select business_id into biz from services where id = NEW.service_id; end if;
+            elsif TG_ARGV[0] = 'id' then
+              if TG_OP = 'DELETE' then biz := OLD.id; else biz := NEW.id; end if;
+            else
+              if TG_OP = 'DELETE' then biz := OLD.business_id; else biz := NEW.business_id; end if;
+            end if;
+            if biz is not null then
+              insert into availability_generations as g (business_id, generation, catalog_generation) values (biz, 1, catalog)
+              on conflict (business_id) do update set generation = g.generation + 1, catalog_generation = g.catalog_generation + catalog;
+            end if;
+            return null;
+          end $$`.execute(db);
+        for (const [table, owner, catalog] of tables) {
+          await sql.raw(`create trigger ${table}_availability after insert or update or delete on ${table}
+            for each row execute function availability_bump('${owner}', '${catalog ? 'catalog' : 'calendar'}')`).execute(db);
+        }
+        return;
+      }
+      for (const [table, owner, catalog] of tables) {
+        for (const op of ['insert', 'update', 'delete'] as const) {
+          const row = op === 'delete' ? 'OLD' : 'NEW';
+          const biz = owner === 'service' ? `(select business_id from services where id = ${row}.service_id)` : `${row}.${owner}`;
+          await sql.raw(`create trigger ${table}_availability_${op} after ${op} on ${table} for each row begin
+            insert or ignore into availability_generations (business_id, generation, catalog_generation) select ${biz}, 0, 0 where ${biz} is not null;
+            update availability_generations set generation = generation + 1${catalog ? ', catalog_generation = catalog_generation + 1' : ''} where business_id = ${biz};
+          end`).execute(db);
+        }
       }
     },
   },
