@@ -7,10 +7,13 @@ export const H = {
   reset: 'X-RateLimit-Reset',
   retryAfter: 'Retry-After',
   requestId: 'X-Request-Id',
+  /** draft-ietf-httpapi-ratelimit-headers: the policy (`"widget";q=60;w=60`) and what is left of it (`"widget";r=58;t=41`). */
+  rateLimitPolicy: 'RateLimit-Policy',
+  rateLimit: 'RateLimit',
 } as const;
 
-/** What a browser may read of our responses (CORS `Access-Control-Expose-Headers`). */
-export const EXPOSED_HEADERS = [H.guestToken, H.limit, H.remaining, H.reset, H.retryAfter] as const;
+/** What a browser may read of our responses (CORS `Access-Control-Expose-Headers`); `ETag` for GET /availability's If-None-Match. */
+export const EXPOSED_HEADERS = [H.guestToken, H.limit, H.remaining, H.reset, H.rateLimitPolicy, H.rateLimit, H.retryAfter, 'ETag'] as const;
 
 export const API_BASE_PATH = '/api/v1';
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SHOP, booking, expectError, idemKey, ok, shop, type Shop } from './helpers.ts';
 
-const post = (s: Shop, body: unknown, key = idemKey(), headers: Record<string, string> = {}) =>
+const post = (s: Shop, body: unknown, key: string = idemKey(), headers: Record<string, string> = {}) =>
   s.h.req('POST', '/bookings', { auth: s.session, origin: SHOP, headers: { 'Idempotency-Key': key, ...headers }, body });
 
 describe('overlap', () => {
@@ -78,6 +78,19 @@ describe('idempotency', () => {
     const a = await ok(post(s, body, key), 201);
     const b = await ok(post(s, reordered, key), 201);
     assert.equal(a.booking.id, b.booking.id);
+  });
+
+  it('takes any key the IETF draft allows (1-255 visible ASCII characters), and refuses the rest with 400', async () => {
+    const s = await shop(undefined, { staff: 1 });
+    const hours = ['09', '10', '11', '12'];
+    for (const [i, key] of ['k', 'order#42/attempt:1', '"quoted"~{braces}', 'x'.repeat(255)].entries()) {
+      await ok(post(s, booking(s.serviceId, `2027-03-01T${hours[i]}:00:00Z`), key), 201);
+    }
+    for (const key of ['has space', 'x'.repeat(256), 'tab\there', 'café']) {
+      const r = await post(s, booking(s.serviceId, '2027-03-01T13:00:00Z'), key);
+      assert.equal(r.status, 400, JSON.stringify(key));
+      assert.equal(r.body.error.code, 'invalid_request');
+    }
   });
 
   it('refuses the same key with another body with 422 idempotency_mismatch', async () => {

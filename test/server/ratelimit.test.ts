@@ -117,3 +117,34 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('rate-limit fields and where limits apply', () => {
+  it('sends the IETF RateLimit-Policy and RateLimit fields beside X-RateLimit-*, for the tightest limit, readable through CORS', async () => {
+    const s = await shop(await harness({ limits: { widgetPerMinute: 5, widgetPerHour: 1000 } }));
+    const r = await s.h.req('GET', '/services', { auth: s.session, origin: SHOP });
+    assert.equal(r.headers.get('ratelimit-policy'), '"widget";q=5;w=60');
+    assert.match(r.headers.get('ratelimit') ?? '', /^"widget";r=4;t=([1-9]|[1-5]\d|60)$/);
+    const exposed = r.headers.get('access-control-expose-headers')?.split(', ') ?? [];
+    for (const h of ['RateLimit-Policy', 'RateLimit', 'X-RateLimit-Limit', 'Retry-After']) assert.ok(exposed.includes(h), h);
+  });
+
+  it('never limits a CORS preflight, so the page can read the 429 of the request itself', async () => {
+    const s = await shop(await harness({ limits: { publicPerMinute: 2 } }));
+    for (let i = 0; i < 5; i++) await s.h.req('GET', '/health', { origin: SHOP });
+    expectError(await s.h.req('GET', '/health', { origin: SHOP }), 429, 'rate_limited');
+    const pre = await s.h.req('OPTIONS', '/holds', { origin: SHOP, headers: { 'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), SHOP);
+  });
+
+  it('counts a 401 on an admin route against its IP, with the headers, and answers 429 once the IP has spent its allowance', async () => {
+    const s = await shop(await harness({ limits: { publicPerMinute: 3 } }));
+    for (let i = 0; i < 3; i++) {
+      const r = await s.h.req('GET', '/staff', { auth: 'sk_test_guessed0000000000000000000000', ip: '198.51.100.44' });
+      expectError(r, 401, 'unauthorized');
+      assert.equal(r.headers.get('x-ratelimit-remaining'), String(2 - i));
+      assert.match(r.headers.get('ratelimit-policy') ?? '', /^"public";q=3;w=60$/);
+    }
+    expectError(await s.h.req('GET', '/staff', { auth: 'sk_test_guessed0000000000000000000000', ip: '198.51.100.44' }), 429, 'rate_limited');
+  });
+});

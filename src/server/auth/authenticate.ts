@@ -54,7 +54,9 @@ export function requireAuth(deps: Deps, kinds: CredentialKind[]): MiddlewareHand
     try {
       principal = await authenticate(c, deps, kinds);
     } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'rate_limited')) await limit(c, deps, [ipBucket(c, deps, 'public')]).catch(() => {});
+      // A refused credential counts against its IP and carries the headers; once that is spent,
+      // the answer is the 429, so guessing keys or tokens is limited like everything else.
+      if (!(err instanceof ApiError && err.code === 'rate_limited')) await limit(c, deps, [ipBucket(c, deps, 'public')]);
       throw err;
     }
     c.set('principal', principal);

@@ -17,6 +17,11 @@ export interface RateLimits {
   consume(hits: { bucket: Bucket; key: string }[]): Promise<Record<string, string>>;
 }
 
+/** Each bucket's name in `RateLimit-Policy` and `RateLimit`. */
+const POLICY_NAMES: Record<Bucket, string> = {
+  session: 'session', catalog: 'catalog', widgetMinute: 'widget', widgetHour: 'widget-hour', admin: 'admin', public: 'public',
+};
+
 /**
  * Rate limits through rate-limiter-flexible. Its limiters share one interface over many stores
  * (memory, Redis, PostgreSQL, …), so instances that must share counters swap the store here and
@@ -39,26 +44,31 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
 
   return {
     async consume(hits) {
-      const results: { points: number; res: RateLimiterRes; blocked: boolean }[] = [];
+      const results: { bucket: Bucket; points: number; res: RateLimiterRes; blocked: boolean }[] = [];
       for (const { bucket, key } of hits) {
         const limiter = limiters.get(bucket);
         if (!limiter) continue;
         try {
-          results.push({ points: limiter.points, res: await limiter.consume(key), blocked: false });
+          results.push({ bucket, points: limiter.points, res: await limiter.consume(key), blocked: false });
         } catch (rejection) {
           // The library rejects with its result object when the bucket is empty, or an Error when its store fails.
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          results.push({ points: limiter.points, res: rejection, blocked: true });
+          results.push({ bucket, points: limiter.points, res: rejection, blocked: true });
         }
       }
       if (results.length === 0) return {};
       const blocked = results.filter((r) => r.blocked).sort((a, b) => b.res.msBeforeNext - a.res.msBeforeNext);
       const tightest = blocked[0] ?? [...results].sort((a, b) => a.res.remainingPoints - b.res.remainingPoints)[0];
       const resetMs = Date.now() + tightest.res.msBeforeNext;
+      const left = Math.max(0, tightest.res.remainingPoints);
+      const name = POLICY_NAMES[tightest.bucket];
       const headers: Record<string, string> = {
         [H.limit]: String(tightest.points),
-        [H.remaining]: String(Math.max(0, tightest.res.remainingPoints)),
+        [H.remaining]: String(left),
         [H.reset]: String(Math.ceil(resetMs / 1000)),
+        // The IETF draft's fields, for the same (tightest) limit: its quota and window, then what is left and when it resets.
+        [H.rateLimitPolicy]: `"${name}";q=${tightest.points};w=${spec[tightest.bucket].duration}`,
+        [H.rateLimit]: `"${name}";r=${left};t=${Math.max(0, Math.ceil(tightest.res.msBeforeNext / 1000))}`,
       };
       if (blocked.length) {
         headers[H.retryAfter] = String(Math.max(1, Math.ceil(tightest.res.msBeforeNext / 1000)));

@@ -58,8 +58,9 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
   app.use(`${API_BASE_PATH}/*`, async (c: Context<AppEnv>, next) => {
     const origin = c.req.header('origin');
     const asked = c.req.header('access-control-request-method');
+    // Preflights are never limited (API.md): a 429 there has no CORS header, so the page could
+    // not read it, and the real request is counted anyway.
     if (c.req.method === 'OPTIONS' && origin !== undefined && asked) {
-      await limit(c, deps, [ipBucket(c, deps, 'public')]);
       const verdict = preflightFor(asked, new URL(c.req.url).pathname);
       if (verdict === 'none') throw new ApiError('origin_not_allowed', 'No page may call this route');
       if (origin === 'null' || (verdict === 'known' && !(await originKnown(origin)))) throw new ApiError('origin_not_allowed', 'This origin is not allowed');
