@@ -36,6 +36,38 @@ const preflightFor = (method: string, path: string): 'any' | 'known' | 'none' =>
   return found.length === 0 ? 'none' : found.some((r) => r.keyed) ? 'any' : 'known';
 };
 
+/** How much of an oversized body is read and dropped before the 413, and for how long at most. */
+const DRAIN_BYTES = 8 * 1024 * 1024;
+const DRAIN_MS = 5000;
+
+/**
+ * Reads and drops what the client is still sending (up to a bound), so it is listening when the
+ * 413 comes: answering mid-upload makes the socket close under it, and the client sees a reset
+ * instead of the envelope. Past the bound, the connection is cut as before.
+ */
+async function drain(c: Context) {
+  const body = c.req.raw.body;
+  if (!body || body.locked) return;
+  const reader = body.getReader();
+  const deadline = Date.now() + DRAIN_MS;
+  let read = 0;
+  try {
+    while (read < DRAIN_BYTES) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      let timer: number | NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
+      if (!chunk || chunk.done) break;
+      read += chunk.value.byteLength;
+    }
+  } catch {
+    // The client went away: nothing to answer.
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const originKnown = knownOrigins(deps);
@@ -88,7 +120,10 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
 
   app.use(`${API_BASE_PATH}/*`, bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: () => { throw new ApiError('payload_too_large', 'Request body is larger than 64 KiB'); },
+    onError: async (c) => {
+      await drain(c);
+      throw new ApiError('payload_too_large', 'Request body is larger than 64 KiB');
+    },
   }));
 
   mountRoutes(app, ROUTE_TABLE, deps);
