@@ -31,6 +31,15 @@ async function documentOf() {
 }
 
 describe('GET /api/v1/openapi.json', () => {
+  it('names every operation with a unique operationId, and says where the server is', async () => {
+    const { doc } = await documentOf();
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    assert.equal(ids.length, ROUTE_TABLE.length);
+    assert.ok(ids.every((id) => typeof id === 'string' && /^[a-z]+[A-Za-z0-9]+$/.test(id)), ids.join(' '));
+    assert.equal(new Set(ids).size, ids.length, 'unique');
+    assert.deepEqual(doc.servers, [{ url: '/', description: 'This server' }]);
+  });
+
   it('lists every route of the route table and no other', async () => {
     const { doc } = await documentOf();
     assert.equal(doc.openapi, '3.1.0');

@@ -41,6 +41,10 @@ function requestBody(r: Route & { body: z.ZodMiniType }): Json {
 /** Security requirements: any one of the route's credentials; manage routes carry theirs in the query. */
 const SECURITY: Record<Credential, string | null> = { secret: 'secret', session: 'session', publishable: 'publishable', manage: null, none: null };
 
+/** `get /api/v1/webhooks/{id}/deliveries` → `getWebhooksIdDeliveries`: unique, as the table has one route per method and path. */
+export const operationId = (r: Pick<Route, 'method' | 'path'>) =>
+  r.method + r.path.replace(/^\/api\/v1/, '').split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+
 function operation(r: Route): Json {
   const params: Json[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   if (r.query) params.push(...parameters(r.query, 'query'));
@@ -58,6 +62,7 @@ function operation(r: Route): Json {
     responses[key] = { description: existing ? `${existing.description}, ${code}` : code, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }
   return {
+    operationId: operationId(r),
     summary: r.summary,
     security: r.credentials.flatMap((k) => (SECURITY[k] ? [{ [SECURITY[k]]: [] }] : [])),
     ...(params.length ? { parameters: params } : {}),
@@ -73,6 +78,8 @@ export function openApiDocument(routes: readonly Route[]) {
   return {
     openapi: '3.1.0',
     info: { title: 'Booking API', version: '1.0.0', description: 'The wire contract between <booking-widget>, merchants\' servers and the booking API.' },
+    // The server that serves the document; paths carry /api/v1 themselves.
+    servers: [{ url: '/', description: 'This server' }],
     paths,
     components: {
       schemas: { Error: json(C.ErrorBody, 'output') },
