@@ -1,4 +1,5 @@
-import type { Tx } from '../store/db.ts';
+import { sql } from 'kysely';
+import type { Dialect, Tx } from '../store/db.ts';
 import type { ServiceRow, StaffRow } from '../store/schema.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { blockedRange, freeStaffAt, localDate, type Busy } from '../scheduling/index.ts';
@@ -10,6 +11,14 @@ import { getBusiness } from './business.ts';
 export interface Exclude { guestId?: string | undefined; bookingId?: string | undefined }
 
 /**
+ * The longest range a booking or hold can block: a service lasts at most a day and each buffer
+ * is at most a day (the contract's limits). A block ending after `from` so starts after
+ * `from - MAX_BLOCK_MS`, which bounds the index range a busy query reads from below; without
+ * it, the query walks every earlier booking of the staff member, years of them in time.
+ */
+export const MAX_BLOCK_MS = 3 * DAY_MS;
+
+/**
  * Everything that makes a staff member busy in [from, to): confirmed bookings and unexpired
  * holds, as blocked ranges (buffers included), so the engine needs no more than this list.
  */
@@ -17,14 +26,52 @@ export async function busyOf(db: Tx, staffIds: string[], from: number, to: numbe
   if (staffIds.length === 0) return [];
   let bookings = db.selectFrom('bookings').select(['staff_id', 'block_start_ms', 'block_end_ms'])
     .where('staff_id', 'in', staffIds).where('status', '=', 'confirmed')
-    .where('block_start_ms', '<', to).where('block_end_ms', '>', from);
+    .where('block_start_ms', '<', to).where('block_start_ms', '>=', from - MAX_BLOCK_MS).where('block_end_ms', '>', from);
   if (exclude.bookingId) bookings = bookings.where('id', '!=', exclude.bookingId);
   let holds = db.selectFrom('holds').select(['staff_id', 'block_start_ms', 'block_end_ms'])
     .where('staff_id', 'in', staffIds).where('expires_ms', '>', now)
-    .where('block_start_ms', '<', to).where('block_end_ms', '>', from);
+    .where('block_start_ms', '<', to).where('block_start_ms', '>=', from - MAX_BLOCK_MS).where('block_end_ms', '>', from);
   if (exclude.guestId) holds = holds.where('guest_id', '!=', exclude.guestId);
   const rows = [...(await bookings.execute()), ...(await holds.execute())];
   return rows.map((r) => ({ staffId: r.staff_id, start: r.block_start_ms, end: r.block_end_ms }));
+}
+
+/** One unexpired hold, with its guest: the guest's own hold does not hide its slot from that guest. */
+export interface HeldRange { staffId: string; start: number; end: number; expires: number; guestId: string; tokenHash: string }
+
+/**
+ * The busy time of busyOf() with nobody excluded, as the availability cache keeps it: per staff
+ * member the confirmed bookings' blocked ranges in order of start, as parallel arrays, and each
+ * unexpired hold on its own with its guest and expiry. The bookings come aggregated, one row per
+ * staff member (a JSON array), because reading each of a month's 500 bookings as a row of its
+ * own was most of the query's cost.
+ */
+export interface BusySnapshot { bookings: Map<string, { starts: number[]; ends: number[] }>; holds: HeldRange[] }
+
+export async function busySnapshot(db: Tx, dialect: Dialect, staffIds: string[], from: number, to: number, now: number): Promise<BusySnapshot> {
+  const out: BusySnapshot = { bookings: new Map(), holds: [] };
+  if (staffIds.length === 0) return out;
+  // Ordered by start then end in both arrays, so the two stay pairs whatever the plan.
+  const agg = (column: 'block_start_ms' | 'block_end_ms') => dialect === 'postgres'
+    ? sql<unknown>`json_agg(${sql.ref(column)} order by block_start_ms, block_end_ms)`
+    : sql<unknown>`json_group_array(${sql.ref(column)} order by block_start_ms, block_end_ms)`;
+  const bookings = db.selectFrom('bookings').select(['staff_id', agg('block_start_ms').as('starts'), agg('block_end_ms').as('ends')])
+    .where('staff_id', 'in', staffIds).where('status', '=', 'confirmed')
+    .where('block_start_ms', '<', to).where('block_start_ms', '>=', from - MAX_BLOCK_MS).where('block_end_ms', '>', from)
+    .groupBy('staff_id');
+  const holds = db.selectFrom('holds').innerJoin('guests', 'guests.id', 'holds.guest_id')
+    .select(['holds.staff_id', 'holds.block_start_ms', 'holds.block_end_ms', 'holds.expires_ms', 'holds.guest_id', 'guests.token_hash'])
+    .where('holds.staff_id', 'in', staffIds).where('holds.expires_ms', '>', now)
+    .where('holds.block_start_ms', '<', to).where('holds.block_start_ms', '>=', from - MAX_BLOCK_MS).where('holds.block_end_ms', '>', from);
+  // On PostgreSQL the two go out on two pooled connections at once; SQLite runs them in turn anyway.
+  const [bookingRows, holdRows] = await Promise.all([bookings.execute(), holds.execute()]);
+  // SQLite answers the JSON as text; pg parses json columns itself.
+  const numbers = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as number[];
+  for (const r of bookingRows) out.bookings.set(r.staff_id, { starts: numbers(r.starts), ends: numbers(r.ends) });
+  for (const h of holdRows) {
+    out.holds.push({ staffId: h.staff_id, start: h.block_start_ms, end: h.block_end_ms, expires: h.expires_ms, guestId: h.guest_id, tokenHash: h.token_hash });
+  }
+  return out;
 }
 
 /** The eligible staff free for a slot starting exactly at `start` (grid, notice, horizon and all). */

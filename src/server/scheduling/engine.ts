@@ -31,7 +31,7 @@
  *    are unioned: one slot per distinct start instant, listing every free
  *    staff id in input order. Every date from..to is listed, [] when empty.
  */
-import { indexBusy } from './busy.ts';
+import { indexBusy, type BusyIndex } from './busy.ts';
 import { sharedCalendars, type Calendars } from './calendar.ts';
 import type {
   AvailabilityQuery,
@@ -45,7 +45,8 @@ import type {
 import { DAY_MS, MINUTE_MS, addDays, dateRange, weekdayOf, wallWindow } from './wallclock.ts';
 import { localDate } from './zones.ts';
 
-type EngineInput = Omit<AvailabilityQuery, 'from' | 'to' | 'timezone'>;
+/** The busy time may come indexed already (per staff id), as the availability cache keeps it. */
+type EngineInput = Omit<AvailabilityQuery, 'from' | 'to' | 'timezone'> & { busyIndex?: ReadonlyMap<string, BusyIndex> | undefined };
 
 /** start instant → indexes (ascending) of the staff offering it. */
 type Offers = Map<number, number[]>;
@@ -53,14 +54,10 @@ type Offers = Map<number, number[]>;
 export function availability(q: AvailabilityQuery): DaySlots[] {
   const dates = dateRange(q.from, q.to);
   if (dates.length === 0) return [];
-  // Shared with the staff pass: a business and its customers often share a zone.
-  const calendars = sharedCalendars;
-  const customer = calendars.get(q.timezone);
-  // bounds[i] is where dates[i] begins; the extra last one ends the range.
-  const bounds = [...dates, addDays(q.to, 1)].map((date) => customer.dayStart(date));
+  const bounds = rangeBounds(q, dates);
   const dayCount = dates.length;
 
-  const offers = collectOffers(q, calendars, bounds[0], bounds[dayCount]);
+  const offers = collectOffers(q, sharedCalendars, bounds[0], bounds[dayCount]);
   const days: DaySlots[] = dates.map((date) => ({ date, slots: [] }));
   const starts = [...offers.keys()].sort((a, b) => a - b);
   const durationMs = q.service.durationMinutes * MINUTE_MS;
@@ -75,6 +72,84 @@ export function availability(q: AvailabilityQuery): DaySlots[] {
     days[day].slots.push(slot);
   }
   return days;
+}
+
+/**
+ * The offered starts of availability(), without the staff behind each (what the API answers):
+ * sorted, distinct, `dayEnds[i]` the end of date i's run in `starts`. `validUntil` is the first
+ * instant at which the passage of time alone could change the answer: the earliest offered start
+ * leaving the minimum notice, or the first start the rolling horizon would let in. Busy time
+ * ending later (a hold's expiry) is the caller's to add.
+ *
+ * A second implementation of the same policy, made for the server's first read after a change
+ * (decision 010): it walks a transition-free day's candidates arithmetically with a cursor over
+ * the busy runs, and collects starts in a typed array. availability() stays the reference:
+ * test/server/availability-cache.test.ts holds the two to the same answers, and this one's
+ * validUntil to availability() at later instants, over generated schedules, zones and bookings.
+ */
+export interface FreeStarts {
+  dates: string[];
+  starts: Float64Array;
+  dayEnds: Int32Array;
+  validUntil: number;
+}
+
+export function freeStarts(q: AvailabilityQuery & { busyIndex?: ReadonlyMap<string, BusyIndex> | undefined }): FreeStarts {
+  const dates = dateRange(q.from, q.to);
+  if (dates.length === 0) return { dates, starts: new Float64Array(0), dayEnds: new Int32Array(0), validUntil: Infinity };
+  const bounds = rangeBounds(q, dates);
+  const found = scan(q, sharedCalendars, bounds[0], bounds[dates.length]);
+  const { starts, count } = sortedDistinct(found);
+  const dayEnds = new Int32Array(dates.length).fill(count);
+  for (let i = 0, day = 0; i < count; i++) while (starts[i] >= bounds[day + 1]) dayEnds[day++] = i;
+  const svc = q.service;
+  const byNotice = count > 0 ? starts[0] - svc.minNoticeMinutes * MINUTE_MS + 1 : Infinity;
+  const byHorizon = found.pastHorizon - svc.horizonDays * DAY_MS + 1;
+  return { dates, starts: starts.slice(0, count), dayEnds, validUntil: Math.min(byNotice, byHorizon) };
+}
+
+/**
+ * The found starts in order, each once. Each staff member's starts usually arrive in order
+ * already (dates ascending, windows as listed), so the runs are merged pairwise; a run out of
+ * order (windows listed out of order, or overlapping) falls back to a sort.
+ */
+function sortedDistinct(found: Found): { starts: Float64Array; count: number } {
+  if (!found.ordered) return distinct(found.starts.slice(0, found.count).sort());
+  let runs: Float64Array[] = found.segments.map((from, i) => found.starts.subarray(from, found.segments[i + 1] ?? found.count));
+  if (runs.length === 0) return { starts: new Float64Array(0), count: 0 };
+  while (runs.length > 1) {
+    const merged: Float64Array[] = [];
+    for (let r = 0; r + 1 < runs.length; r += 2) merged.push(merge(runs[r], runs[r + 1]));
+    if (runs.length % 2) merged.push(runs[runs.length - 1]);
+    runs = merged;
+  }
+  // A single run is still a view of the shared buffer.
+  return distinct(found.segments.length === 1 ? runs[0].slice() : runs[0]);
+}
+
+function merge(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/** Drops repeats from a sorted array, in place. */
+function distinct(sorted: Float64Array): { starts: Float64Array; count: number } {
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) if (count === 0 || sorted[i] !== sorted[count - 1]) sorted[count++] = sorted[i];
+  return { starts: sorted, count };
+}
+
+/** bounds[i] is where dates[i] begins in the asked zone; the extra last one ends the range. */
+function rangeBounds(q: AvailabilityQuery, dates: string[]): number[] {
+  // Shared with the staff pass: a business and its customers often share a zone.
+  const customer = sharedCalendars.get(q.timezone);
+  return [...dates, addDays(q.to, 1)].map((date) => customer.dayStart(date));
 }
 
 export function freeStaffAt(q: EngineInput, start: number): string[] {
@@ -162,4 +237,127 @@ function collectOffers(q: EngineInput, calendars: Calendars, rangeStart: number,
     }
   });
   return offers;
+}
+
+/**
+ * What scan() found: `count` starts, staff member by staff member (`segments`: where each one's
+ * begin, for those with any), whether each one's came in order, and the first start past the horizon.
+ */
+interface Found {
+  starts: Float64Array;
+  count: number;
+  segments: number[];
+  ordered: boolean;
+  pastHorizon: number;
+}
+
+// scan() runs to completion synchronously, so one buffer serves every call.
+let scratch = new Float64Array(4096);
+
+function grow() {
+  const larger = new Float64Array(scratch.length * 2);
+  larger.set(scratch);
+  scratch = larger;
+}
+
+/**
+ * Every offered (start, staff) in [rangeStart, rangeEnd), per policy points 1-3, staff by staff in
+ * input order. When the rolling horizon cuts the range, also the first start past it that would
+ * be offered once it moves on (free, inside a window): `pastHorizon`, Infinity when none.
+ * On a day without a transition a window's candidates are arithmetic and walk the staff's busy
+ * runs with a cursor; other days take luxon's readings one by one (calendar.ts).
+ */
+function scan(q: EngineInput, calendars: Calendars, rangeStart: number, rangeEnd: number): Found {
+  const svc = q.service;
+  const earliest = Math.max(rangeStart, q.now + svc.minNoticeMinutes * MINUTE_MS);
+  const horizon = q.now + svc.horizonDays * DAY_MS;
+  const latest = Math.min(rangeEnd, horizon);
+  const cut = horizon < rangeEnd;
+  const scanStart = cut ? Math.min(earliest, Math.max(horizon, rangeStart)) : earliest;
+  const scanEnd = cut ? rangeEnd : latest;
+  const segments: number[] = [];
+  let count = 0;
+  let ordered = true;
+  let pastHorizon = Infinity;
+  if (scanStart >= scanEnd || svc.slotIntervalMinutes <= 0) return { starts: scratch, count, segments, ordered, pastHorizon };
+
+  const step = svc.slotIntervalMinutes;
+  const stepMs = step * MINUTE_MS;
+  const durationMs = svc.durationMinutes * MINUTE_MS;
+  const beforeMs = svc.bufferBeforeMinutes * MINUTE_MS;
+  const afterMs = svc.bufferAfterMinutes * MINUTE_MS;
+  const busyByStaff = q.busyIndex ?? indexBusy(q.busy);
+  const datesByZone = new Map<string, string[]>();
+  const none: number[] = [];
+
+  for (let staffIndex = 0; staffIndex < q.staff.length; staffIndex++) {
+    const staff = q.staff[staffIndex];
+    const cal = calendars.get(staff.timezone);
+    const busy = busyByStaff.get(staff.id);
+    const runStarts = busy ? busy.starts : none;
+    const runEnds = busy ? busy.ends : none;
+    const runs = runEnds.length;
+    const hours = hoursOf(staff);
+    const first = count;
+    let last = -Infinity;
+    let dates = datesByZone.get(staff.timezone);
+    if (!dates) {
+      // Start a day early: yesterday's overnight shift reaches into the range.
+      dates = dateRange(addDays(localDate(scanStart, staff.timezone), -1), localDate(scanEnd - 1, staff.timezone));
+      datesByZone.set(staff.timezone, dates);
+    }
+    for (const date of dates) {
+      for (const { startMin, endMin } of hours(date)) {
+        const windowStart = cal.boundaryAt(date, startMin);
+        const windowEnd = cal.boundaryAt(date, endMin);
+        if (windowEnd <= scanStart || windowStart >= scanEnd || windowStart >= pastHorizon) continue;
+        const base = cal.linearBase(date, endMin);
+        if (base === base) {
+          // No transition: candidates are arithmetic. Those before scanStart can be neither
+          // offered nor the next past the horizon, so the walk starts at the first one after.
+          let m = startMin;
+          if (windowStart < scanStart) m += Math.ceil((scanStart - windowStart) / stepMs) * step;
+          let run = -1;
+          for (; m <= endMin; m += step) {
+            const start = base + m * MINUTE_MS;
+            const end = start + durationMs;
+            if (end > windowEnd || start >= scanEnd) break;
+            const blockStart = start - beforeMs;
+            if (run < 0) run = busy ? busy.firstEndingAfter(blockStart) : 0;
+            else while (run < runs && runEnds[run] <= blockStart) run++;
+            if (run < runs && runStarts[run] < end + afterMs) continue;
+            if (start >= latest) {
+              // Past the horizon: later candidates of this window are later still.
+              if (start < pastHorizon) pastHorizon = start;
+              break;
+            }
+            if (start < earliest) continue;
+            if (count === scratch.length) grow();
+            if (start < last) ordered = false;
+            last = scratch[count++] = start;
+          }
+          continue;
+        }
+        for (let m = startMin; m <= endMin; m += step) {
+          const start = cal.instantAt(date, m);
+          if (start === null) continue; // inside a DST gap
+          const end = start + durationMs;
+          // Starts grow with m (earlier-instant rule), so nothing later fits either.
+          if (end > windowEnd || start >= scanEnd) break;
+          if (start < windowStart || start < scanStart) continue;
+          if (busy?.overlaps(start - beforeMs, end + afterMs)) continue;
+          if (start >= latest) {
+            if (start < pastHorizon) pastHorizon = start;
+            break;
+          }
+          if (start < earliest) continue;
+          if (count === scratch.length) grow();
+          if (start < last) ordered = false;
+          last = scratch[count++] = start;
+        }
+      }
+    }
+    if (count > first) segments.push(first);
+  }
+  return { starts: scratch, count, segments, ordered, pastHorizon };
 }

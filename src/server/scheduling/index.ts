@@ -11,6 +11,7 @@ export type {
   Weekday,
   Weekly,
 } from './types.ts';
-export { availability, blockedRange, dayStart, freeStaffAt } from './engine.ts';
+export { availability, blockedRange, dayStart, freeStaffAt, freeStarts, type FreeStarts } from './engine.ts';
+export { BusyIndex } from './busy.ts';
 export { canonicalZone, localDate } from './zones.ts';
 export { addDays, isoInstant } from './wallclock.ts';

@@ -74,6 +74,13 @@ export interface DeliveryAttemptRow {
   error: string | null; response_excerpt: string | null;
 }
 
+/**
+ * Bumped by triggers (migration 0007) in the transaction of every write that can change an
+ * availability answer: `generation` for any of them, `catalog_generation` for services, staff,
+ * their links and the business itself. No row: both are 0.
+ */
+export interface AvailabilityGenerationRow { business_id: string; generation: number; catalog_generation: number }
+
 export interface DB {
   businesses: BusinessRow;
   api_keys: ApiKeyRow;
@@ -89,6 +96,7 @@ export interface DB {
   webhooks: WebhookRow;
   outbox: OutboxRow;
   delivery_attempts: DeliveryAttemptRow;
+  availability_generations: AvailabilityGenerationRow;
   // Kysely's own bookkeeping tables are not typed here.
   _unused?: { id: Generated<number> };
 }
