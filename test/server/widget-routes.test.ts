@@ -280,6 +280,16 @@ describe('catalog reads with the publishable key', () => {
     }
   });
 
+  it('answers a catalog read that carries no Origin (a same-origin page\'s GET, or a server), with no CORS header', async () => {
+    const s = await shop();
+    const r = await s.h.req('GET', '/services', { auth: s.pk });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    await ok(s.h.req('GET', month(s), { auth: s.pk }), 200);
+    // The exchange still wants the page's origin: a session is bound to one.
+    expectError(await s.h.req('POST', '/session', { auth: s.pk }), 403, 'origin_not_allowed');
+  });
+
   it('refuses a revoked publishable key on the very next read', async () => {
     const s = await shop();
     await ok(s.h.req('GET', '/services', { auth: s.pk, origin: SHOP }), 200);

@@ -99,7 +99,9 @@ export function requirePublishable(deps: Deps, bucket: 'session' | 'catalog' = '
     if (!key) throw new ApiError('unauthorized', 'Unknown publishable key');
     if (!originAllowed(key, origin)) {
       // An open test key allows any origin, and a request from no page at all, which names none.
-      if (!(openToAnyOrigin(key) && origin === undefined)) {
+      // A catalog read without an Origin is a same-origin page's GET (browsers send none there) or
+      // a server's: no other site's page can read its answer, so the key alone is enough.
+      if (!(origin === undefined && (openToAnyOrigin(key) || bucket === 'catalog'))) {
         refusedOrigin(c, origin);
         throw new ApiError('origin_not_allowed', `Origin ${origin ?? '(none)'} is not allowed for this key`);
       }
