@@ -4,6 +4,15 @@ const DAY = 86_400_000;
 const toUtc = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** One formatter per locale and options, made once: making one costs far more than using it (two per day cell). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dtf(locale: string, o: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(o);
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, o)));
+  return f;
+}
+
 export const addDays = (date: string, n: number) => fromUtc(toUtc(date) + n * DAY);
 export const monthOf = (date: string) => date.slice(0, 7);
 export const firstOfMonth = (month: string) => `${month}-01`;
@@ -18,7 +27,7 @@ export const isoWeekday = (date: string) => ((new Date(toUtc(date)).getUTCDay() 
 
 /** Today's date in a zone. */
 export function todayIn(zone: string, now: number): string {
-  const p = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const p = dtf('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
   const get = (t: string) => p.find((x) => x.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -40,17 +49,17 @@ export const fmt = {
     return f.format(amountMinor / 10 ** digits);
   },
   time: (locale: string, zone: string, iso: string, h12: boolean) =>
-    new Intl.DateTimeFormat(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23' }).format(new Date(iso)),
+    dtf(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23' }).format(new Date(iso)),
   dateLong: (locale: string, date: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date))),
+    dtf(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date))),
   when: (locale: string, zone: string, iso: string, h12: boolean) =>
-    new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23', timeZoneName: 'short' }).format(new Date(iso)),
+    dtf(locale, { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23', timeZoneName: 'short' }).format(new Date(iso)),
   month: (locale: string, month: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(toUtc(firstOfMonth(month)))),
+    dtf(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(toUtc(firstOfMonth(month)))),
   weekday: (locale: string, isoDay: number, width: 'short' | 'narrow' | 'long') =>
     // 2024-01-01 was a Monday.
-    new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: width }).format(new Date(Date.UTC(2024, 0, isoDay))),
-  day: (locale: string, date: string) => new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric' }).format(new Date(toUtc(date))),
+    dtf(locale, { timeZone: 'UTC', weekday: width }).format(new Date(Date.UTC(2024, 0, isoDay))),
+  day: (locale: string, date: string) => dtf(locale, { timeZone: 'UTC', day: 'numeric' }).format(new Date(toUtc(date))),
 };
 
 /** Whether the locale writes times on a 12-hour clock by default. */

@@ -182,9 +182,16 @@ export class Flow implements ReactiveController {
         services = api.services({ signal: this.signal, onWait: this.wait, auth });
         services.catch(() => {});
       }
-      await ready;
-      fire(h, 'bw-ready', { business: api.session.data!.business });
-      if (manageLink) return await this.openManage(bookingId, manageLink);
+      // The catalog answers do not wait for the session: asked with the key, they paint as soon as
+      // they are here (the session comes beside them, and only holds and bookings need it).
+      const session = ready.then(() => fire(h, 'bw-ready', { business: api.session.data!.business }));
+      if (manageLink) {
+        await session;
+        return await this.openManage(bookingId, manageLink);
+      }
+      // A key that cannot work here stops the flow through the session's subscriber (the constructor);
+      // any other failure of the exchange is tried again by the first hold.
+      session.catch(() => {});
       const { data } = await services!;
       this.services = data;
       this.notice = undefined;
