@@ -21,6 +21,14 @@ export interface BenchServer {
   outboxDrained(): Promise<void>;
   /** Resident set size of the server process, in MB. */
   rssMb(): number;
+  /** Resident memory of the server by kind, in MB: anonymous (heaps) and file-backed (code). */
+  memoryMb(): { rss: number; anon: number; file: number };
+  /** CPU time (user + system) the server process has used so far, in ms. */
+  cpuMs(): number;
+  /** Whether request log lines are read (for durationOf); off under load, where parsing them would cost. */
+  watchDurations(on: boolean): void;
+  /** The request log's `duration_ms` of a request (by its X-Request-Id) made while watching, once its line is out. */
+  durationOf(requestId: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -35,16 +43,29 @@ export async function startBenchServer(timezone = 'Europe/Berlin', nodeArgs: str
   const sk = (JSON.parse(out) as { secret_key: string }).secret_key;
 
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...NO_LIMITS } });
+  // Request log lines asked for by id: the line may come before or after the question.
+  const durations = new Map<string, number>();
+  let watching = false;
+  const waiting = new Map<string, (ms: number) => void>();
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (c) => reject(new Error(`server exited (${c})`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
+      // Under load the lines are not parsed, only while durations are watched.
+      if (!line.includes('"listening"') && !(watching && line.includes('"request_id"'))) return;
       try {
-        const msg = JSON.parse(line) as { msg?: string; url?: string };
+        const msg = JSON.parse(line) as { msg?: string; url?: string; request_id?: string; duration_ms?: number };
         if (msg.msg === 'listening' && msg.url) resolve(msg.url);
-      } catch { /* a request log line or text */ }
+        if (msg.request_id && msg.duration_ms !== undefined) {
+          const wake = waiting.get(msg.request_id);
+          if (wake) wake(msg.duration_ms);
+          else if (durations.size < 1000) durations.set(msg.request_id, msg.duration_ms);
+        }
+      } catch { /* text */ }
     });
   });
   child.stdout.resume();
+  const status = () => readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = (text: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)![1]) / 1024;
 
   return {
     url, child, sk,
@@ -62,9 +83,30 @@ export async function startBenchServer(timezone = 'Europe/Berlin', nodeArgs: str
         file.close();
       }
     },
-    rssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+    rssMb: () => kb(status(), 'VmRSS'),
+    memoryMb() {
+      const text = status();
+      return { rss: kb(text, 'VmRSS'), anon: kb(text, 'RssAnon'), file: kb(text, 'RssFile') };
+    },
+    cpuMs() {
+      // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
+    watchDurations(on) {
+      watching = on;
+      if (!on) durations.clear();
+    },
+    durationOf(requestId) {
+      const known = durations.get(requestId);
+      if (known !== undefined) {
+        durations.delete(requestId);
+        return Promise.resolve(known);
+      }
+      return new Promise((resolve) => waiting.set(requestId, (ms) => {
+        waiting.delete(requestId);
+        resolve(ms);
+      }));
     },
     async stop() {
       if (child.exitCode === null) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { CompiledQuery } from 'kysely';
 import type { Deps } from '../context.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { notFound } from '../http/errors.ts';
@@ -142,11 +143,18 @@ export function cacheOf(store: Store): AvailabilityCache {
   return cache;
 }
 
+/** The generations query, compiled once per database (every availability request runs it). */
+const generationsSql = new WeakMap<Tx, string>();
+
 /** The business's generations as the database has them now (0 before its first write). */
 export async function generationsOf(db: Tx, businessId: string): Promise<{ generation: number; catalog: number }> {
-  const row = await db.selectFrom('availability_generations').select(['generation', 'catalog_generation'])
-    .where('business_id', '=', businessId).executeTakeFirst();
-  return { generation: Number(row?.generation ?? 0), catalog: Number(row?.catalog_generation ?? 0) };
+  let text = generationsSql.get(db);
+  if (text === undefined) {
+    text = db.selectFrom('availability_generations').select(['generation', 'catalog_generation']).where('business_id', '=', '').compile().sql;
+    generationsSql.set(db, text);
+  }
+  const { rows } = await db.executeQuery<{ generation: number | string; catalog_generation: number | string }>(CompiledQuery.raw(text, [businessId]));
+  return { generation: Number(rows[0]?.generation ?? 0), catalog: Number(rows[0]?.catalog_generation ?? 0) };
 }
 
 /**

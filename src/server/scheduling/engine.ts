@@ -110,32 +110,38 @@ export function freeStarts(q: AvailabilityQuery & { busyIndex?: ReadonlyMap<stri
 
 /**
  * The found starts in order, each once. Each staff member's starts usually arrive in order
- * already (dates ascending, windows as listed), so the runs are merged pairwise; a run out of
+ * already (dates ascending, windows as listed), so their runs are merged pairwise, dropping
+ * repeats as they go (staff on one grid share most starts, so the runs stay short); a run out of
  * order (windows listed out of order, or overlapping) falls back to a sort.
  */
 function sortedDistinct(found: Found): { starts: Float64Array; count: number } {
-  if (!found.ordered) return distinct(found.starts.slice(0, found.count).sort());
-  let runs: Float64Array[] = found.segments.map((from, i) => found.starts.subarray(from, found.segments[i + 1] ?? found.count));
+  const all = found.starts;
+  if (!found.ordered) return distinct(all.slice(0, found.count).sort());
+  let runs: Float64Array[] = found.segments.map((from, r) => all.subarray(from, r + 1 < found.segments.length ? found.segments[r + 1] : found.count));
   if (runs.length === 0) return { starts: new Float64Array(0), count: 0 };
+  // A single run is still a view of the shared buffer: merging it with nothing copies it.
+  if (runs.length === 1) runs.push(new Float64Array(0));
   while (runs.length > 1) {
     const merged: Float64Array[] = [];
-    for (let r = 0; r + 1 < runs.length; r += 2) merged.push(merge(runs[r], runs[r + 1]));
+    for (let r = 0; r + 1 < runs.length; r += 2) merged.push(mergeDistinct(runs[r], runs[r + 1]));
     if (runs.length % 2) merged.push(runs[runs.length - 1]);
     runs = merged;
   }
-  // A single run is still a view of the shared buffer.
-  return distinct(found.segments.length === 1 ? runs[0].slice() : runs[0]);
+  return { starts: runs[0], count: runs[0].length };
 }
 
-function merge(a: Float64Array, b: Float64Array): Float64Array {
+/** Two sorted arrays as one, sorted, each value once. */
+function mergeDistinct(a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
+  let last = NaN;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (v !== last) out[k++] = last = v;
+  }
+  return k === out.length ? out : out.slice(0, k);
 }
 
 /** Drops repeats from a sorted array, in place. */
@@ -190,6 +196,15 @@ function hoursOf(staff: StaffHours): (date: string) => readonly Window[] {
   for (const [weekday, intervals] of Object.entries(staff.weekly)) weekly.set(weekday as Weekday, parse(intervals));
   const exceptions = new Map(staff.exceptions.map((e) => [e.date, parse(e.intervals)]));
   return (date) => exceptions.get(date) ?? weekly.get(weekdayOf(date)) ?? [];
+}
+
+const WEEK: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** hoursOf()'s windows as two maps: by weekday, and by the dates of exceptions. */
+function weekOf(staff: StaffHours): { weekly: Map<Weekday, Window[]>; exceptions: Map<string, Window[]> } {
+  const weekly = new Map<Weekday, Window[]>();
+  for (const [weekday, intervals] of Object.entries(staff.weekly)) weekly.set(weekday as Weekday, intervals.map(wallWindow));
+  return { weekly, exceptions: new Map(staff.exceptions.map((e) => [e.date, e.intervals.map(wallWindow)])) };
 }
 
 /** Every offered start in [rangeStart, rangeEnd), per policy points 1-3. */
@@ -287,7 +302,7 @@ function scan(q: EngineInput, calendars: Calendars, rangeStart: number, rangeEnd
   const beforeMs = svc.bufferBeforeMinutes * MINUTE_MS;
   const afterMs = svc.bufferAfterMinutes * MINUTE_MS;
   const busyByStaff = q.busyIndex ?? indexBusy(q.busy);
-  const datesByZone = new Map<string, string[]>();
+  const datesByZone = new Map<string, { dates: string[]; weekdays: Weekday[] }>();
   const none: number[] = [];
 
   for (let staffIndex = 0; staffIndex < q.staff.length; staffIndex++) {
@@ -297,17 +312,23 @@ function scan(q: EngineInput, calendars: Calendars, rangeStart: number, rangeEnd
     const runStarts = busy ? busy.starts : none;
     const runEnds = busy ? busy.ends : none;
     const runs = runEnds.length;
-    const hours = hoursOf(staff);
+    const { weekly, exceptions } = weekOf(staff);
     const first = count;
     let last = -Infinity;
-    let dates = datesByZone.get(staff.timezone);
-    if (!dates) {
+    let zone = datesByZone.get(staff.timezone);
+    if (!zone) {
       // Start a day early: yesterday's overnight shift reaches into the range.
-      dates = dateRange(addDays(localDate(scanStart, staff.timezone), -1), localDate(scanEnd - 1, staff.timezone));
-      datesByZone.set(staff.timezone, dates);
+      const dates = dateRange(addDays(localDate(scanStart, staff.timezone), -1), localDate(scanEnd - 1, staff.timezone));
+      // Consecutive dates: each weekday follows the last, without parsing every date.
+      const monday = dates.length ? WEEK.indexOf(weekdayOf(dates[0])) : 0;
+      zone = { dates, weekdays: dates.map((_, i) => WEEK[(monday + i) % 7]) };
+      datesByZone.set(staff.timezone, zone);
     }
-    for (const date of dates) {
-      for (const { startMin, endMin } of hours(date)) {
+    const { dates, weekdays } = zone;
+    for (let d = 0; d < dates.length; d++) {
+      const date = dates[d];
+      const windows = (exceptions.size ? exceptions.get(date) : undefined) ?? weekly.get(weekdays[d]) ?? [];
+      for (const { startMin, endMin } of windows) {
         const windowStart = cal.boundaryAt(date, startMin);
         const windowEnd = cal.boundaryAt(date, endMin);
         if (windowEnd <= scanStart || windowStart >= scanEnd || windowStart >= pastHorizon) continue;
