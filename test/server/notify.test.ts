@@ -337,7 +337,7 @@ describe('emails to .eml files', () => {
     assert.deepEqual(customer.attachments, ['booking.ics']);
     const eml = readFileSync(join(mailDir, `${customer.id.slice(1, customer.id.indexOf('@'))}.eml`), 'utf8');
     assert.match(eml, /^Message-ID: <msg_[^>]+@booking-api>$/m, 'a stable id for de-duplication');
-    assert.match(eml, /^Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/m);
+    assert.match(eml, /^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m, 'an invitation (RFC 5546)');
     const merchant = mails.find((m) => m.to === 'owner@example.com')!;
     assert.match(merchant.subject, /^New booking: <b>Ada<\/b>, Haircut on /);
   });

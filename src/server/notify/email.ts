@@ -25,6 +25,18 @@ export interface ComposedMail {
 
 
 /**
+ * The invitation's ORGANIZER: the business, at the address that reaches it (notification_email,
+ * else reply_to), else the address the mail comes from (MAIL_FROM's), so RFC 5546's REQUEST
+ * always has one.
+ */
+function organizerAddress(business: BusinessRow, cfg: NotifyConfig): string {
+  if (business.notification_email) return business.notification_email;
+  if (business.reply_to) return business.reply_to;
+  const angle = /<([^<>]+)>\s*$/.exec(cfg.from);
+  return (angle ? angle[1] : cfg.from).trim();
+}
+
+/**
  * One email, in the booking's language and time zone (what the customer chose in the widget);
  * the merchant's notices use the business's zone. The Message-ID is the outbox message's own,
  * so a message sent twice (at-least-once delivery) is recognisably one.
@@ -58,11 +70,14 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
     + '</table>'
     + (link ? `<p><a href="${esc(link)}" style="color:#4f46e5">${esc(t.manage)}</a><br><small>${esc(t.manageHint)}</small></p>` : '')
     + `<p><small>${esc(fill(t.footer, vars))}</small></p></body></html>`;
+  const method = kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
   const ics = icsFor({
     uid: `${b.id}@booking-api`, startMs: Date.parse(b.start), endMs: Date.parse(b.end), zone, stampMs: now,
     summary: `${ctx.serviceName} · ${ctx.business.name}`, url: link, cancelled: kind === 'cancelled',
     // A later change must replace the earlier invitation in the customer's calendar.
     sequence: Math.floor(now / 1000) - Math.floor(Date.parse(b.created_at) / 1000),
+    organizer: { name: ctx.business.name, email: organizerAddress(ctx.business, cfg) },
+    attendee: { name: b.customer.name, email: b.customer.email },
   });
   return {
     messageId: `<${id}@booking-api>`, from: cfg.from,
@@ -71,7 +86,7 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
     replyTo: merchant ? undefined : ctx.business.reply_to ?? undefined,
     subject, text, html,
     headers: { 'X-Booking-Id': b.id, 'Auto-Submitted': 'auto-generated' },
-    attachments: withIcs ? [{ filename: 'booking.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${kind === 'cancelled' ? 'CANCEL' : 'PUBLISH'}` }] : [],
+    attachments: withIcs ? [{ filename: 'booking.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${method}` }] : [],
   };
 }
 
