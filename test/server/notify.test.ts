@@ -352,7 +352,7 @@ describe('email content', () => {
   const ctx = { business, serviceName: 'Cut & <style>', staffName: 'Mara' };
 
   it("escapes merchant and customer text in the HTML part and tells the customer's own time", () => {
-    const m = compose('msg_1', 'confirmation', { booking: b, manage_url: 'https://shop.example.com/?booking=bk_1&token=mt_x' }, ctx, defaultConfig.notify, 'en', T0);
+    const m = compose('msg_1', 'confirmation', { booking: b, manage_url: 'https://shop.example.com/?booking=bk_1&token=mt_x', sequence: 0 }, ctx, defaultConfig.notify, 'en', T0);
     assert.ok(!m.html.includes('<img'), m.html);
     assert.ok(!m.html.includes('<script>') && !m.html.includes('<style>') && !m.html.includes('<Nord>'));
     assert.ok(m.html.includes('&#60;img src=x onerror=alert(1)&#62;'));
@@ -362,15 +362,15 @@ describe('email content', () => {
   });
 
   it("speaks the booking's language, and falls back to English for one it does not know", () => {
-    const de = compose('msg_2', 'cancelled', { booking: b, manage_url: null }, ctx, defaultConfig.notify, 'de-AT', T0);
+    const de = compose('msg_2', 'cancelled', { booking: b, manage_url: null, sequence: 0 }, ctx, defaultConfig.notify, 'de-AT', T0);
     assert.match(de.subject, /^Storniert: /);
-    const ar = compose('msg_3', 'reminder', { booking: b, manage_url: null }, ctx, defaultConfig.notify, 'ar', T0);
+    const ar = compose('msg_3', 'reminder', { booking: b, manage_url: null, sequence: 0 }, ctx, defaultConfig.notify, 'ar', T0);
     assert.match(ar.html, /dir="rtl"/);
-    assert.match(compose('msg_4', 'reminder', { booking: b, manage_url: null }, ctx, defaultConfig.notify, 'xx', T0).subject, /^Reminder: /);
+    assert.match(compose('msg_4', 'reminder', { booking: b, manage_url: null, sequence: 0 }, ctx, defaultConfig.notify, 'xx', T0).subject, /^Reminder: /);
   });
 
   it("sends the merchant's notice in the business's zone, without a calendar file", () => {
-    const m = compose('msg_5', 'merchant_new', { booking: b, manage_url: 'https://x/' }, ctx, defaultConfig.notify, 'de', T0);
+    const m = compose('msg_5', 'merchant_new', { booking: b, manage_url: 'https://x/', sequence: 0 }, ctx, defaultConfig.notify, 'de', T0);
     assert.equal(m.to, 'owner@example.com');
     assert.match(m.text, /\(Europe\/Berlin\)/);
     assert.ok(!m.text.includes('https://x/'), 'the manage link is the customer\'s alone');

@@ -49,6 +49,7 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
     status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
     timezone: b.timezone, customer_name: b.customer.name, customer_email: b.customer.email, customer_phone: b.customer.phone ?? null,
     notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null, locale: b.locale ?? null,
+    ics_sequence: 0,
   };
   await tx.insertInto('bookings').values(row).execute();
   await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row);

@@ -32,8 +32,10 @@ export function cancelBooking(deps: Deps, id: string, token: string, reason: str
   return change(deps, id, token, async (tx, row) => {
     if (row.status === 'cancelled') return row;
     const now = deps.now();
-    const cancelled = { ...row, status: 'cancelled' as const, cancelled_at: now, cancel_reason: reason ?? null };
-    await tx.updateTable('bookings').set({ status: 'cancelled', cancelled_at: now, cancel_reason: reason ?? null }).where('id', '=', row.id).execute();
+    // One more calendar SEQUENCE per change, counted under the write lock (issue 22).
+    const change = { status: 'cancelled' as const, cancelled_at: now, cancel_reason: reason ?? null, ics_sequence: row.ics_sequence + 1 };
+    const cancelled = { ...row, ...change };
+    await tx.updateTable('bookings').set(change).where('id', '=', row.id).execute();
     await recordBookingEvent(tx, deps.config.notify, now, 'booking.cancelled', cancelled);
     return cancelled;
   });
@@ -49,7 +51,10 @@ export function rescheduleBooking(deps: Deps, id: string, token: string, to: { s
       // The booking being moved must not block its own new time.
       exclude: { bookingId: row.id, guestId: row.guest_id ?? undefined },
     });
-    const moved = { staff_id: staffId, start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd };
+    const moved = {
+      staff_id: staffId, start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
+      ics_sequence: row.ics_sequence + 1,
+    };
     await tx.updateTable('bookings').set(moved).where('id', '=', row.id).execute();
     const rescheduled = { ...row, ...moved };
     await recordBookingEvent(tx, deps.config.notify, now, 'booking.rescheduled', rescheduled);

@@ -74,8 +74,9 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
   const ics = icsFor({
     uid: `${b.id}@booking-api`, startMs: Date.parse(b.start), endMs: Date.parse(b.end), zone, stampMs: now,
     summary: `${ctx.serviceName} · ${ctx.business.name}`, url: link, cancelled: kind === 'cancelled',
-    // A later change must replace the earlier invitation in the customer's calendar.
-    sequence: Math.floor(now / 1000) - Math.floor(Date.parse(b.created_at) / 1000),
+    // Raised by each change of the booking (written with the change), so a later change replaces
+    // the earlier invitation in the customer's calendar even within one second.
+    sequence: p.sequence,
     organizer: { name: ctx.business.name, email: organizerAddress(ctx.business, cfg) },
     attendee: { name: b.customer.name, email: b.customer.email },
   });

@@ -15,9 +15,13 @@ import { iso } from '../time.ts';
 export type EmailKind =
   | 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder'
   | 'merchant_new' | 'merchant_changed' | 'merchant_cancelled';
-export interface EmailPayload { booking: Booking; manage?: boolean }
-/** What `compose` is given: the payload with its link, made at send time. */
-export interface MailInput { booking: Booking; manage_url: string | null }
+export interface EmailPayload {
+  booking: Booking; manage?: boolean;
+  /** The booking's calendar SEQUENCE as of this change (absent in rows written before 0008). */
+  sequence?: number;
+}
+/** What `compose` is given: the payload with its link, made at send time, and its calendar SEQUENCE. */
+export interface MailInput { booking: Booking; manage_url: string | null; sequence: number }
 
 const CUSTOMER: Record<WebhookEventType, EmailKind> = {
   'booking.created': 'confirmation', 'booking.rescheduled': 'rescheduled', 'booking.cancelled': 'cancelled',
@@ -74,7 +78,7 @@ export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number,
   // The customer's mails link to the manage page; the merchant's never carry a customer's link.
   const email = (kind: EmailKind, at?: number) => add({
     channel: 'email', webhook_id: null, kind, ...(at === undefined ? {} : { at }),
-    payload: JSON.stringify({ booking, manage: !kind.startsWith('merchant_') } satisfies EmailPayload),
+    payload: JSON.stringify({ booking, manage: !kind.startsWith('merchant_'), sequence: row.ics_sequence } satisfies EmailPayload),
   });
   email(CUSTOMER[type]);
   if (business.notification_email) email(MERCHANT[type]);

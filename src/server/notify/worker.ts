@@ -91,7 +91,7 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
       const business = await db.selectFrom('businesses').selectAll().where('id', '=', m.business_id).executeTakeFirstOrThrow();
       const service = await db.selectFrom('services').select('name').where('id', '=', p.booking.service_id).executeTakeFirst();
       const staff = await db.selectFrom('staff').select('name').where('id', '=', p.booking.staff_id).executeTakeFirst();
-      const row = await db.selectFrom('bookings').select('locale').where('id', '=', m.booking_id).executeTakeFirst();
+      const row = await db.selectFrom('bookings').select(['locale', 'ics_sequence']).where('id', '=', m.booking_id).executeTakeFirst();
       if (m.kind.startsWith('merchant_') && !business.notification_email) {
         return { ok: true, statusCode: null, durationMs: 0, error: null, excerpt: 'no notification_email set: nothing to send' };
       }
@@ -100,7 +100,10 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
       // link is not used, a fresh one is made the same way.
       const manage = p.manage ?? !m.kind.startsWith('merchant_');
       const manage_url = manage ? await manageLink(db, business.booking_page_url, m.booking_id, now) : null;
-      const mail = compose(m.id, m.kind as EmailKind, { booking: p.booking, manage_url }, { business, serviceName: service?.name ?? '', staffName: staff?.name ?? '' }, cfg, row?.locale ?? null, now);
+      // The SEQUENCE is the one of the change the row was written for; a row from before 0008 has
+      // none and takes the booking's, which is above any that its mails can have had.
+      const sequence = p.sequence ?? row?.ics_sequence ?? 0;
+      const mail = compose(m.id, m.kind as EmailKind, { booking: p.booking, manage_url, sequence }, { business, serviceName: service?.name ?? '', staffName: staff?.name ?? '' }, cfg, row?.locale ?? null, now);
       await mailer.send(mail);
       return { ok: true, statusCode: null, durationMs: Math.round(performance.now() - started), error: null, excerpt: null };
     } catch (err) {

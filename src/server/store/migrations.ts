@@ -357,6 +357,26 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       }
     },
   },
+
+  /**
+   * A booking's calendar SEQUENCE (RFC 5546): 0 when it is made, one more with each reschedule
+   * and cancellation, in the write that makes the change, so two changes within one second still
+   * differ (issue 22). Until now a file's SEQUENCE was the seconds from the booking's creation to
+   * the mail's sending, so an existing booking starts above every number it can have been sent.
+   * Safe to run again after a crash part way (SQLite runs migrations outside a transaction).
+   */
+  '0008_ics_sequence': {
+    async up(db: Kysely<any>) {
+      if (dialect === 'postgres') {
+        await sql`alter table bookings add column if not exists ics_sequence integer not null default 0`.execute(db);
+      } else {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info('bookings') where name = 'ics_sequence'`.execute(db);
+        if (!Number(rows[0]?.n)) await db.schema.alterTable('bookings').addColumn('ics_sequence', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      }
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      await sql`update bookings set ics_sequence = ${nowSeconds} - created_at / 1000 where created_at / 1000 < ${nowSeconds}`.execute(db);
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

@@ -47,6 +47,8 @@ export interface BookingRow {
   timezone: string; customer_name: string; customer_email: string; customer_phone: string | null; notes: string;
   manage_token_hash: string; created_at: number; cancelled_at: number | null; cancel_reason: string | null;
   locale: string | null;
+  /** The calendar SEQUENCE of its latest change: 0, then one more per reschedule and cancellation (0008). */
+  ics_sequence: number;
 }
 
 /** A manage token issued after the booking's first one (for a mail's link or a replayed answer): its digest only. */
