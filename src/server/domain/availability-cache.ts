@@ -249,8 +249,7 @@ function serialise(serviceId: string, timezone: string, found: FreeStarts, durat
   let i = 0;
   for (let d = 0; d < found.dates.length; d++) {
     out += `${d ? ',' : ''}{"date":"${found.dates[d]}","slots":[`;
-    const first = i;
-    for (const end = found.dayEnds[d]; i < end; i++) {
+    for (const first = i, end = found.dayEnds[d]; i < end; i++) {
       const start = found.starts[i];
       out += `${i > first ? ',' : ''}{"start":"${iso(start)}","end":"${iso(start + durationMs)}"}`;
     }

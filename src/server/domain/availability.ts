@@ -13,6 +13,9 @@ export interface AvailabilityAsk { service_id: string; staff_id?: string | undef
 /**
  * The free slots of a service per calendar date in the asked zone. The asking guest's own hold
  * does not hide its slot from that guest.
+ *
+ * Computed afresh every time, with the engine's reference availability(): what GET /availability
+ * serves comes from availability-cache.ts (decision 010), which the tests hold to this answer.
  */
 export async function availabilityOf(db: Tx, p: Scope, q: AvailabilityAsk, guestToken: string | undefined, now: number): Promise<AvailabilityResponse> {
   const service = await getService(db, p, q.service_id, { activeOnly: true });
