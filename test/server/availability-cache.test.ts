@@ -128,6 +128,20 @@ describe('the cache', () => {
     assert.deepEqual(after, await availabilityOf(s.h.store.db, { businessId: s.businessId, mode: 'test' }, { service_id: s.serviceId, from: '2027-03-01', to: '2027-03-07', timezone: 'Europe/Berlin' }, undefined, s.h.clock.now));
   });
 
+  it('computes once for readers arriving together after a write', async () => {
+    const s = await shop();
+    const path = `/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-31&timezone=Europe/Berlin`;
+    await ok(s.h.req('GET', path, { auth: s.pk, origin: SHOP }), 200);
+    await ok(s.h.req('PUT', `/staff/${s.staffIds[0]}/schedule`, { auth: s.sk, body: { weekly: { mon: [['10:00', '12:00']], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } } }), 200);
+    const stats = { ...cacheOf(s.h.store).stats };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => s.h.req('GET', path, { auth: s.pk, origin: SHOP })));
+    const fresh = await availabilityOf(s.h.store.db, { businessId: s.businessId, mode: 'test' }, { service_id: s.serviceId, from: '2027-03-01', to: '2027-03-31', timezone: 'Europe/Berlin' }, undefined, s.h.clock.now);
+    for (const r of answers) assert.deepEqual(r.body, fresh);
+    const after = cacheOf(s.h.store).stats;
+    assert.equal(after.misses - stats.misses, 1, 'one computation');
+    assert.equal(after.shared - stats.shared + after.hits - stats.hits, 9, 'the others shared it or found it kept');
+  });
+
   it('keeps one answer per business: a write of another business reuses this one', async () => {
     const h = await harness();
     const s = await shop(h);

@@ -61,7 +61,8 @@ export class AvailabilityCache {
   readonly answers = new Map<string, Answer>();
   private readonly catalogs = new Map<string, Catalog>();
   private bytes = 0;
-  readonly stats = { hits: 0, misses: 0, evictions: 0 };
+  private readonly inFlight = new Map<string, { generation: number; answer: Promise<Answer> }>();
+  readonly stats = { hits: 0, misses: 0, shared: 0, evictions: 0 };
   readonly options: Required<CacheOptions>;
 
   constructor(options: CacheOptions = {}) {
@@ -85,8 +86,41 @@ export class AvailabilityCache {
     return a;
   }
 
+  /**
+   * The kept answer for `key`, else the one being computed for it at this generation when it holds
+   * at `now` too (readers arriving together after a write share one computation), else `make()`'s,
+   * which is kept.
+   */
+  async answer(key: string, generation: number, now: number, make: () => Promise<Answer>): Promise<Answer> {
+    const kept = this.fresh(key, generation, now);
+    if (kept) {
+      this.stats.hits++;
+      return kept;
+    }
+    const flight = this.inFlight.get(key);
+    if (flight?.generation === generation) {
+      const a = await flight.answer.catch(() => undefined);
+      if (a && now >= a.computedAt && now < a.validUntil) {
+        this.stats.shared++;
+        return a;
+      }
+    }
+    this.stats.misses++;
+    const answer = make();
+    this.inFlight.set(key, { generation, answer });
+    try {
+      const a = await answer;
+      this.keep(key, a);
+      return a;
+    } finally {
+      if (this.inFlight.get(key)?.answer === answer) this.inFlight.delete(key);
+    }
+  }
+
   keep(key: string, a: Answer) {
     const old = this.answers.get(key);
+    // A slower computation of an older generation does not replace a newer answer.
+    if (old && old.generation > a.generation) return;
     if (old) this.drop(key, old);
     a.bytes = a.body.length + key.length * 2 + ENTRY_OVERHEAD + a.holders.size * 120;
     if (a.bytes > this.options.maxBytes) return;
@@ -163,29 +197,14 @@ export async function generationsOf(db: Tx, businessId: string): Promise<{ gener
  */
 export async function availabilityAnswer(deps: Deps, scope: Scope, q: AvailabilityAsk, guestToken: string | undefined, cache = cacheOf(deps.store)): Promise<Answer> {
   const now = deps.now();
-  const db = deps.store.db;
   // Read before anything the answer is made of: data newer than its label only costs a recompute.
-  const gens = await generationsOf(db, scope.businessId);
+  const gens = await generationsOf(deps.store.db, scope.businessId);
   const key = `${scope.businessId}\n${scope.mode}\n${q.service_id}\n${q.staff_id ?? ''}\n${q.from}\n${q.to}\n${q.timezone}`;
-  let shared = cache.fresh(key, gens.generation, now);
-  if (shared) cache.stats.hits++;
-  else {
-    cache.stats.misses++;
-    shared = await compute(deps, cache, scope, q, gens, now, undefined);
-    cache.keep(key, shared);
-  }
+  const shared = await cache.answer(key, gens.generation, now, () => compute(deps, cache, scope, q, gens, now, undefined));
   // As findGuest: a token of another business, or none at all, excludes nothing.
   const guestId = guestToken && guestToken.length <= 200 && shared.holders.size > 0 ? shared.holders.get(hashToken(guestToken)) : undefined;
   if (!guestId) return shared;
-  const own = `${key}\n${guestId}`;
-  let answer = cache.fresh(own, gens.generation, now);
-  if (answer) cache.stats.hits++;
-  else {
-    cache.stats.misses++;
-    answer = await compute(deps, cache, scope, q, gens, now, guestId);
-    cache.keep(own, answer);
-  }
-  return answer;
+  return cache.answer(`${key}\n${guestId}`, gens.generation, now, () => compute(deps, cache, scope, q, gens, now, guestId));
 }
 
 async function catalogOf(db: Tx, cache: AvailabilityCache, scope: Scope, serviceId: string, catalogGeneration: number): Promise<Catalog> {
