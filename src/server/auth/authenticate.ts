@@ -10,10 +10,13 @@ import { SessionExpired } from './sessions.ts';
 /** The credentials `requireAuth` checks; publishable keys have their own gate (`requirePublishable`). */
 export type CredentialKind = 'secret' | 'session';
 
+/** `Authorization: Bearer <credential>`, the one shape the API reads. */
+export const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 export function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
   if (!header) return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const m = BEARER.exec(header);
   if (!m) throw new ApiError('unauthorized', 'Authorization must be "Bearer <credential>"');
   return m[1];
 }

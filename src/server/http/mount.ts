@@ -1,12 +1,12 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context.ts';
-import { perIp, requireAuth, requirePublishable, type CredentialKind } from '../auth/authenticate.ts';
+import { BEARER, perIp, requireAuth, requirePublishable, type CredentialKind } from '../auth/authenticate.ts';
 import { parseKeyShape } from '../auth/keys.ts';
 import type { Credential, Route } from './route.ts';
 import { readInput } from './validate.ts';
 
 /** The bearer credential as sent, or undefined (a malformed header is the gate's to refuse). */
-const bearerOrNone = (c: Context<AppEnv>) => /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+const bearerOrNone = (c: Context<AppEnv>) => BEARER.exec(c.req.header('authorization') ?? '')?.[1];
 
 /** `/holds/{id}` → `/holds/:id`. */
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
