@@ -129,4 +129,34 @@ describe('bad input', () => {
     for (const [label, r] of cases) assertEnvelope(r, label);
     assert.equal(cases[0][1].status, 404);
   });
+
+  // Found by the conformance sweep (conformance.test.ts): PostgreSQL's text refuses U+0000, so
+  // such a name, id or token was a 500 there (and stored as sent on SQLite).
+  it('refuses U+0000 and unpaired surrogates in a body, a query or a path id with 400 invalid_request naming the field, on every database', async () => {
+    const s = await shop();
+    const fieldsOf = (r: Res) => (r.body.error.fields as { property: string }[]).map((f) => f.property);
+    for (const name of ['a\u0000b', '\ud800', 'x\udc00y']) {
+      const staff = await s.h.req('POST', '/staff', { auth: s.sk, body: { name } });
+      expectError(staff, 400, 'invalid_request');
+      assert.deepEqual(fieldsOf(staff), ['name']);
+      const book = await s.h.req('POST', '/bookings', {
+        auth: s.session, origin: SHOP, headers: { 'idempotency-key': idemKey() },
+        body: booking(s.serviceId, '2027-03-02T09:00:00Z', { customer: { name: 'Ada', email: 'ada@example.com' }, metadata: { utm_source: name } }),
+      });
+      expectError(book, 400, 'invalid_request');
+      assert.deepEqual(fieldsOf(book), ['metadata.utm_source']);
+      const settings = await s.h.req('PATCH', '/business', { auth: s.sk, body: { name } });
+      expectError(settings, 400, 'invalid_request');
+    }
+    expectError(await s.h.req('PATCH', '/business', { auth: s.sk, body: { ['k\u0000']: 1 } }), 400, 'invalid_request');
+    const byId = await s.h.req('GET', '/staff/a%00b', { auth: s.sk });
+    expectError(byId, 400, 'invalid_request');
+    assert.deepEqual(fieldsOf(byId), ['id']);
+    expectError(await s.h.req('GET', '/bookings/bk_x?token=a%00b'), 400, 'invalid_request');
+    expectError(await s.h.req('GET', `/availability?service_id=${s.serviceId}&from=2027-03-01&to=2027-03-01&timezone=Europe%00Berlin`, { auth: s.session, origin: SHOP }), 400, 'invalid_request');
+    // Text outside the Basic Multilingual Plane, in proper pairs, is text like any other.
+    const emoji = await ok(s.h.req('POST', '/staff', { auth: s.sk, body: { name: 'Zoë 😀👩🏽‍💻' } }), 201);
+    assert.equal(emoji.name, 'Zoë 😀👩🏽‍💻');
+    assert.equal((await s.h.store.db.selectFrom('staff').select('id').where('name', 'like', '%b').execute()).length, 0, 'nothing was stored');
+  });
 });
