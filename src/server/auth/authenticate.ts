@@ -155,7 +155,16 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
     }
     c.set('corsOrigin', origin);
   }
-  const key = await deps.store.db.selectFrom('api_keys').select(['status', 'business_id', 'allowed_origins', 'mode']).where('id', '=', claims.keyId).executeTakeFirst();
+  // The key behind the session, and whether the signing key is still stored, in one read: the
+  // signer verified with a cached key, and a key removed from the database (retired by another
+  // instance, or deleted by an operator) must stop verifying at once, everywhere.
+  const key = await deps.store.db.selectFrom('api_keys').select(['status', 'business_id', 'allowed_origins', 'mode'])
+    .select((eb) => eb.exists(eb.selectFrom('signing_keys').select('kid').where('kid', '=', claims.signingKeyId)).as('signing_key_stored'))
+    .where('id', '=', claims.keyId).executeTakeFirst();
+  if (key && !key.signing_key_stored) {
+    deps.sessions.forget(claims.signingKeyId);
+    throw new ApiError('unauthorized', 'Unknown session signing key');
+  }
   if (!key || key.business_id !== claims.businessId) throw new ApiError('unauthorized', 'Invalid session token');
   if (key.status === 'revoked') throw new ApiError('key_revoked', 'The publishable key behind this session has been revoked');
   // The key's list as it is now, not as it was when the session was made: narrowing it takes effect at once.

@@ -20,11 +20,24 @@ export class SessionExpired extends ApiError {
 
 export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string }
 
+/** Verified claims, and the signing key (`kid`) that verified them. */
+export interface VerifiedSession extends SessionClaims { signingKeyId: string }
+
 export interface SessionSigner {
   issue(claims: Omit<SessionClaims, 'sessionId'>): Promise<{ token: string; expiresAt: number }>;
-  /** Throws ApiError `session_expired` or `unauthorized`; never returns unverified claims. */
-  verify(token: string): Promise<SessionClaims>;
+  /**
+   * Throws ApiError `session_expired` or `unauthorized`; never returns unverified claims. The key
+   * comes from a cache, so the caller confirms `signingKeyId` is still stored (authenticate.ts
+   * does, in the read it makes anyway) and calls `forget` when it is not.
+   */
+  verify(token: string): Promise<VerifiedSession>;
+  /** Drops a signing key removed from the database (by another instance's retirement, or an operator). */
+  forget(kid: string): void;
 }
+
+/** HMAC keys as WebCrypto keys, imported once: jose would otherwise import the raw bytes for every token. */
+const hmacKey = (stored: string, usage: 'sign' | 'verify') =>
+  crypto.subtle.importKey('raw', new Uint8Array(Buffer.from(stored, 'base64url')), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
 
 /**
  * Session tokens are JWTs signed with HMAC keys kept in the database, so every API instance on
@@ -32,15 +45,21 @@ export interface SessionSigner {
  * lets keys rotate: new tokens use the newest key, old tokens find theirs by `kid`.
  */
 export async function sessionSigner(store: Store, opts: { now: () => number; ttlSeconds: number }): Promise<SessionSigner> {
-  const cache = new Map<string, Uint8Array>();
-  const load = async (kid: string) => {
-    const hit = cache.get(kid);
-    if (hit) return hit;
-    const row = await store.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
-    if (!row) return undefined;
-    const secret = Buffer.from(row.secret, 'base64url');
-    cache.set(kid, secret);
-    return secret;
+  // kid → its verifying key. An entry is made from the stored row, dropped when this instance
+  // retires keys, and dropped by `forget` when a request finds its row gone.
+  const cache = new Map<string, Promise<CryptoKey | undefined>>();
+  const load = (kid: string) => {
+    let hit = cache.get(kid);
+    if (!hit) {
+      hit = (async () => {
+        const row = await store.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+        return row ? hmacKey(row.secret, 'verify') : undefined;
+      })();
+      // An unknown kid (a forgery, or a key not stored yet) is asked again next time, never kept.
+      void hit.then((key) => key ?? cache.delete(kid), () => cache.delete(kid));
+      cache.set(kid, hit);
+    }
+    return hit;
   };
 
   /**
@@ -59,15 +78,15 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     cache.clear();
   };
 
-  const current = async (): Promise<{ kid: string; secret: Uint8Array }> => {
+  const current = async (): Promise<{ kid: string; secret: CryptoKey }> => {
     await retire();
     const newest = await store.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').executeTakeFirst();
     if (newest && opts.now() - newest.created_at < ROTATE_AFTER_MS) {
-      return { kid: newest.kid, secret: (await load(newest.kid))! };
+      return { kid: newest.kid, secret: await hmacKey(newest.secret, 'sign') };
     }
     const row = { kid: newId('sig'), secret: randomToken(32), created_at: opts.now() };
     await store.db.insertInto('signing_keys').values(row).execute();
-    return { kid: row.kid, secret: Buffer.from(row.secret, 'base64url') };
+    return { kid: row.kid, secret: await hmacKey(row.secret, 'sign') };
   };
   let active = await current();
   let activeCheckedAt = opts.now();
@@ -91,10 +110,17 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
       return { token, expiresAt: exp * 1000 };
     },
 
+    forget(kid) {
+      cache.delete(kid);
+      // The key this instance signs with is gone too: the next session takes a stored one (or a new one).
+      if (kid === active.kid) activeCheckedAt = -Infinity;
+    },
+
     async verify(token) {
       let payload: JWTPayload;
+      let signingKeyId: string;
       try {
-        ({ payload } = await jwtVerify(
+        ({ payload, protectedHeader: { kid: signingKeyId = '' } } = await jwtVerify(
           token,
           async (header) => {
             const key = header.kid ? await load(header.kid) : undefined;
@@ -116,7 +142,7 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
         || !(origin === null || typeof origin === 'string') || typeof jti !== 'string') {
         throw new ApiError('unauthorized', 'Invalid session token');
       }
-      return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti };
+      return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti, signingKeyId };
     },
   };
 }
