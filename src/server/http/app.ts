@@ -36,6 +36,21 @@ const preflightFor = (method: string, path: string): 'any' | 'known' | 'none' =>
   return found.length === 0 ? 'none' : found.some((r) => r.keyed) ? 'any' : 'known';
 };
 
+/**
+ * Sets a header on the answer a handler already made. Hono's `c.header` would re-make that
+ * answer around its body first, which makes the Node adapter turn it into a real `Response`
+ * and write its bytes through a stream; the answer's own headers are changed in place instead
+ * (they are mutable on every answer the app makes; `c.header` remains for one that is not).
+ */
+function setOnAnswer(c: Context<AppEnv, string>, name: string, value: string, append = false) {
+  try {
+    if (append) c.res.headers.append(name, value);
+    else c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value, { append });
+  }
+}
+
 /** How much of an oversized body is read and dropped before the 413, and for how long at most. */
 const DRAIN_BYTES = 8 * 1024 * 1024;
 const DRAIN_MS = 5000;
@@ -78,7 +93,7 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
     const id = randomToken(9);
     c.set('requestId', id);
     await next();
-    c.header(H.requestId, id);
+    setOnAnswer(c, H.requestId, id);
     deps.log.info('request', {
       request_id: id, method: c.req.method, route: c.req.routePath, status: c.res.status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
@@ -104,13 +119,13 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
       return c.body(null, 204);
     }
     await next();
-    c.header('Vary', 'Origin', { append: true });
+    setOnAnswer(c, 'Vary', 'Origin', true);
     if (origin === undefined) return;
     const decided = c.get('corsOrigin');
     const allow = decided !== undefined ? decided === origin && origin !== '' : await originKnown(origin);
     if (allow) {
-      c.header('Access-Control-Allow-Origin', origin);
-      c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+      setOnAnswer(c, 'Access-Control-Allow-Origin', origin);
+      setOnAnswer(c, 'Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
     }
   });
 
