@@ -39,3 +39,19 @@ describe('the JSON logger', () => {
     assert.deepEqual(out.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg), ['one', 'two']);
   });
 });
+
+describe('request ids', () => {
+  it('are 72 random bits as 12 base64url characters, none repeated across pool refills, and each answer carries its own', async () => {
+    const { pooledIds } = await import('../../src/server/auth/tokens.ts');
+    const next = pooledIds(9, 16);
+    const ids = Array.from({ length: 2000 }, next);
+    assert.ok(ids.every((id) => /^[A-Za-z0-9_-]{12}$/.test(id)));
+    assert.equal(new Set(ids).size, ids.length);
+    const { harness } = await import('./helpers.ts');
+    const h = await harness();
+    const seen = new Set<string>();
+    for (let i = 0; i < 5; i++) seen.add((await h.req('GET', '/health')).headers.get('x-request-id') ?? '');
+    assert.equal(seen.size, 5);
+    assert.ok([...seen].every((id) => /^[A-Za-z0-9_-]{12}$/.test(id)));
+  });
+});

@@ -18,3 +18,21 @@ export function sameHash(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/**
+ * Random ids of `bytes` bytes (as base64url) drawn from a pool filled `batch` at a time: one call
+ * into the random generator per batch, not per id (request ids, made for every request).
+ */
+export function pooledIds(bytes = 9, batch = 512): () => string {
+  let pool = Buffer.alloc(0);
+  let at = 0;
+  return () => {
+    if (at + bytes > pool.length) {
+      pool = randomBytes(bytes * batch);
+      at = 0;
+    }
+    const id = pool.toString('base64url', at, at + bytes);
+    at += bytes;
+    return id;
+  };
+}

@@ -5,7 +5,7 @@ import { API_BASE_PATH, EXPOSED_HEADERS, H, MAX_BODY_BYTES } from '../../contrac
 import type { AppEnv, Deps } from '../context.ts';
 import { knownOrigins } from '../auth/origins.ts';
 import { ipBucket, limit } from '../auth/authenticate.ts';
-import { randomToken } from '../auth/tokens.ts';
+import { pooledIds } from '../auth/tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { staticRoutes, type StaticOptions } from './static.ts';
 import { mailboxRoutes } from './mailbox.ts';
@@ -42,7 +42,7 @@ const preflightFor = (method: string, path: string): 'any' | 'known' | 'none' =>
  * and write its bytes through a stream; the answer's own headers are changed in place instead
  * (they are mutable on every answer the app makes; `c.header` remains for one that is not).
  */
-function setOnAnswer(c: Context<AppEnv, string>, name: string, value: string, append = false) {
+function setOnAnswer(c: Pick<Context, 'res' | 'header'>, name: string, value: string, append = false) {
   try {
     if (append) c.res.headers.append(name, value);
     else c.res.headers.set(name, value);
@@ -86,11 +86,12 @@ async function drain(c: Context) {
 export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const originKnown = knownOrigins(deps);
+  const requestId = pooledIds();
 
   // One JSON log line per request: the route pattern, never the URL (manage tokens ride in queries).
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const id = randomToken(9);
+    const id = requestId();
     c.set('requestId', id);
     await next();
     setOnAnswer(c, H.requestId, id);
