@@ -60,3 +60,54 @@ describe('session signing keys, kept imported', () => {
     expectError(await s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 401, 'unauthorized');
   });
 });
+
+/** Counts HMAC signature checks while `fn` runs. */
+async function signatureChecksDuring(fn: () => Promise<void>): Promise<number> {
+  const subtle = globalThis.crypto.subtle;
+  const original = subtle.verify.bind(subtle) as (...args: unknown[]) => Promise<boolean>;
+  let n = 0;
+  subtle.verify = ((...args: unknown[]) => {
+    n++;
+    return original(...args);
+  });
+  try {
+    await fn();
+  } finally {
+    delete (subtle as Partial<SubtleCrypto>).verify;
+  }
+  return n;
+}
+
+describe('session tokens, verified once', () => {
+  it('checks a token\'s signature once, then its expiry at every request: expired at exp to the second, even when seen before', async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    const checks = await signatureChecksDuring(async () => {
+      for (let i = 0; i < 20; i++) await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    });
+    assert.equal(checks, 0);
+    const exp = (JSON.parse(Buffer.from(s.session.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+    s.h.clock.now = exp * 1000 - 1;
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    s.h.clock.now = exp * 1000;
+    expectError(await s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 401, 'session_expired');
+  });
+
+  it('a token altered in any character is checked afresh and refused, though its original was seen', async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    const [head, body, sig] = s.session.split('.');
+    const flip = (t: string) => t.slice(0, -2) + (t.at(-2) === 'A' ? 'B' : 'A') + t.at(-1);
+    for (const altered of [`${head}.${body}.${flip(sig)}`, `${head}.${flip(body)}.${sig}`, `${s.session}x`]) {
+      expectError(await s.h.req('GET', '/services', { auth: altered, origin: SHOP }), 401, 'unauthorized');
+    }
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+  });
+
+  it('a revoked publishable key ends its sessions at once though their tokens were seen', async () => {
+    const s = await shop();
+    await ok(s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 200);
+    await ok(s.h.req('DELETE', `/api-keys/${s.pkId}`, { auth: s.sk }), 200);
+    expectError(await s.h.req('GET', '/services', { auth: s.session, origin: SHOP }), 401, 'key_revoked');
+  });
+});

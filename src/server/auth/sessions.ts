@@ -2,7 +2,7 @@ import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Store } from '../store/db.ts';
 import type { Mode } from '../store/schema.ts';
 import { ApiError } from '../http/errors.ts';
-import { newId, randomToken } from './tokens.ts';
+import { hashToken, newId, randomToken } from './tokens.ts';
 
 const ALG = 'HS256';
 const ISSUER = 'booking-api';
@@ -11,6 +11,8 @@ const AUDIENCE = 'booking-widget';
 export const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
 /** How often an instance looks for a newer signing key: an old one may sign this long after its successor exists. */
 const RECHECK_MS = 3600_000;
+/** Tokens whose signature this instance checked, kept by digest: a page's session asks many times. */
+const VERIFIED_MAX = 2000;
 
 export class SessionExpired extends ApiError {
   constructor(readonly origin: string | null) {
@@ -88,6 +90,11 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     await store.db.insertInto('signing_keys').values(row).execute();
     return { kid: row.kid, secret: await hmacKey(row.secret, 'sign') };
   };
+  // digest of a token → what its verification gave. A token is the same bytes each time, so its
+  // signature needs checking once; its expiry is checked every time, and an entry counts only
+  // while its signing key is kept (`forget` and retirement drop the key, and so its tokens).
+  const verified = new Map<string, VerifiedSession & { exp: number }>();
+
   let active = await current();
   let activeCheckedAt = opts.now();
 
@@ -117,32 +124,51 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     },
 
     async verify(token) {
-      let payload: JWTPayload;
-      let signingKeyId: string;
-      try {
-        ({ payload, protectedHeader: { kid: signingKeyId = '' } } = await jwtVerify(
-          token,
-          async (header) => {
-            const key = header.kid ? await load(header.kid) : undefined;
-            if (!key) throw new ApiError('unauthorized', 'Unknown session signing key');
-            return key;
-          },
-          { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(opts.now()), requiredClaims: ['exp', 'iat', 'jti'] },
-        ));
-      } catch (err) {
-        if (err instanceof errors.JWTExpired) {
-          // jose checks the signature before the claims, so an expired token's payload is ours.
-          const origin = (err.payload as { origin?: unknown }).origin;
-          throw new SessionExpired(typeof origin === 'string' ? origin : null);
+      const digest = hashToken(token);
+      const seen = verified.get(digest);
+      if (seen && cache.has(seen.signingKeyId)) {
+        // jose's rule: expired once the clock's second reaches `exp`.
+        if (Math.floor(opts.now() / 1000) >= seen.exp) {
+          verified.delete(digest);
+          throw new SessionExpired(seen.origin);
         }
-        throw new ApiError('unauthorized', 'Invalid session token');
+        const { exp: _, ...claims } = seen;
+        return claims;
       }
-      const { bid, kid_api, mode, origin, jti } = payload as Record<string, unknown>;
-      if (typeof bid !== 'string' || typeof kid_api !== 'string' || (mode !== 'test' && mode !== 'live')
-        || !(origin === null || typeof origin === 'string') || typeof jti !== 'string') {
-        throw new ApiError('unauthorized', 'Invalid session token');
-      }
-      return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti, signingKeyId };
+      const claims = await verifyToken(token);
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(digest, claims);
+      const { exp: _, ...out } = claims;
+      return out;
     },
   };
+
+  async function verifyToken(token: string): Promise<VerifiedSession & { exp: number }> {
+    let payload: JWTPayload;
+    let signingKeyId: string;
+    try {
+      ({ payload, protectedHeader: { kid: signingKeyId = '' } } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = header.kid ? await load(header.kid) : undefined;
+          if (!key) throw new ApiError('unauthorized', 'Unknown session signing key');
+          return key;
+        },
+        { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(opts.now()), requiredClaims: ['exp', 'iat', 'jti'] },
+      ));
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) {
+        // jose checks the signature before the claims, so an expired token's payload is ours.
+        const origin = (err.payload as { origin?: unknown }).origin;
+        throw new SessionExpired(typeof origin === 'string' ? origin : null);
+      }
+      throw new ApiError('unauthorized', 'Invalid session token');
+    }
+    const { bid, kid_api, mode, origin, jti, exp } = payload as Record<string, unknown>;
+    if (typeof bid !== 'string' || typeof kid_api !== 'string' || (mode !== 'test' && mode !== 'live')
+      || !(origin === null || typeof origin === 'string') || typeof jti !== 'string' || typeof exp !== 'number') {
+      throw new ApiError('unauthorized', 'Invalid session token');
+    }
+    return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti, signingKeyId, exp };
+  }
 }
