@@ -78,10 +78,8 @@ describe('request bodies over the limit, on a real socket', () => {
     assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'payload_too_large');
   });
 
-  // The limit is judged from the headers where that is enough: a request with neither
-  // Content-Length nor Transfer-Encoding has no content (RFC 9112, section 6.3), and a GET's
-  // content is never read, so its declared length is judged (the adapter gave the body limit no
-  // stream for it: a 1 MB GET was answered 200 before).
+  // A GET's content is never read, so its declared length is what the limit judges (the adapter
+  // gave the body limit no stream for a GET: a 1 MB GET was answered 200 before).
   it('answers a GET or HEAD declaring a body over 64 KiB with 413, a small one as without it; the kept-alive socket serves the next request', async () => {
     const { Agent } = await import('node:http');
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
