@@ -6,11 +6,14 @@ import { describeUrl } from '../server/store/db.ts';
 import { BusinessPatch } from '../contract/index.ts';
 import { businessOut } from '../server/domain/business.ts';
 import { createBusiness } from '../server/setup.ts';
+import { createHub, hubExists } from '../server/domain/hubs.ts';
 import { demoStatic } from '../server/index.ts';
 import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
-  booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
+  booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live] [--hub <hub id>]
+  booking-api hub create --db <path> --name <hub name> [--mode test|live]
+    a hub for many businesses, and its first hub key (printed once)
   booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
     serves the API and /widget.js with its chunks (the demo pages: npm start only)
   booking-api settings [--db <path>] [--business <id>] [--booking-page-url <url>]
@@ -27,6 +30,8 @@ Notifications: SMTP_URL=smtp://user:pass@host:587 sends email (otherwise .eml fi
 default mail/ beside the database), MAIL_FROM, REMINDER_MINUTES (1440, 0 for none),
 WEBHOOK_TIMEOUT_MS (10000), NOTIFY_POLL_MS (1000), NOTIFY_RETRY_BASE_MS (10000);
 WEBHOOK_ALLOW_LOOPBACK=1 lets test-mode webhooks reach this machine (the demo sets it; never on a shared server).
+SERVICE_KEY (at least 32 random characters; unset by default) is a server-to-server credential with
+admin rights on the business its X-Business-Id names, in the X-Mode mode (live by default).
 DATABASE_URL=postgres://… selects PostgreSQL instead of the --db file (for several instances;
 DATABASE_POOL_MAX (10), DATABASE_STATEMENT_TIMEOUT_MS (10000)); REDIS_URL=redis://… keeps rate-limit
 counters in Redis (REDIS_KEY_PREFIX, booking-api), otherwise they are in PostgreSQL when it is the store.`;
@@ -41,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serveCommand(rest);
   if (command === 'demo') return demoCommand(rest);
   if (command === 'settings') return settingsCommand(rest);
+  if (command === 'hub') return hubCommand(rest);
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
     return;
@@ -49,15 +55,31 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function init(args: string[]) {
-  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' } } });
+  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' }, hub: { type: 'string' } } });
   if (!values.name?.trim()) throw new UsageError('--name is required');
   const timezone = values.timezone ? canonicalZone(values.timezone) : null;
   if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
   if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
   const store = await storeFromConfig(configFromEnv(), values.db);
   try {
-    const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode });
+    if (values.hub !== undefined && !(await hubExists(store.db, values.hub))) throw new UsageError(`no hub ${values.hub} in this database (booking-api hub create makes one)`);
+    const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode, hubId: values.hub });
     process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+/** `booking-api hub create`: prints `{ hub: { id, name }, hub_key }` once, as `init` prints its secret key. */
+async function hubCommand(args: string[]) {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError(`unknown hub command "${sub ?? ''}" (hub create)`);
+  const { values } = parseArgs({ args: rest, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, mode: { type: 'string', default: 'test' } } });
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
+  const store = await storeFromConfig(configFromEnv(), values.db);
+  try {
+    process.stdout.write(JSON.stringify(await createHub(store, { name: values.name.trim(), mode: values.mode })) + '\n');
   } finally {
     await store.close();
   }

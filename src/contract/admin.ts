@@ -8,7 +8,8 @@ const Origin = z.string().check(
 
 export const ApiKeyCreate = z.strictObject({
   name: Name,
-  type: z.enum(['publishable', 'secret']),
+  /** `hub`: only a hub key creates one, for its own hub. */
+  type: z.enum(['publishable', 'secret', 'hub']),
   allowed_origins: z.optional(z.array(Origin).check(z.maxLength(50))),
 });
 export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
@@ -19,7 +20,7 @@ export const ApiKeyPatch = z.strictObject({
 export const ApiKey = z.object({
   id: z.string(),
   name: z.string(),
-  type: z.enum(['publishable', 'secret']),
+  type: z.enum(['publishable', 'secret', 'hub']),
   mode: z.enum(['test', 'live']),
   prefix: z.string(),
   last4: z.string(),

@@ -10,6 +10,10 @@ export const H = {
   /** draft-ietf-httpapi-ratelimit-headers: the policy (`"widget";q=60;w=60`) and what is left of it (`"widget";r=58;t=41`). */
   rateLimitPolicy: 'RateLimit-Policy',
   rateLimit: 'RateLimit',
+  /** Hub and service keys name the business each admin request acts on. */
+  businessId: 'X-Business-Id',
+  /** Service keys choose the mode: `live` (default) or `test`. */
+  mode: 'X-Mode',
 } as const;
 
 /** What a browser may read of our responses (CORS `Access-Control-Expose-Headers`); `ETag` for GET /availability's If-None-Match. */

@@ -31,6 +31,14 @@ export const BusinessPatch = z.strictObject({
 });
 export type BusinessPatch = z.infer<typeof BusinessPatch>;
 
+/** `POST /api/v1/businesses` with a hub key: a new business in the hub. */
+export const BusinessCreate = z.strictObject({
+  name: Name,
+  timezone: TimeZone,
+  booking_page_url: z.optional(z.nullable(Url)),
+});
+export type BusinessCreate = z.infer<typeof BusinessCreate>;
+
 export const WEBHOOK_EVENTS = ['booking.created', 'booking.rescheduled', 'booking.cancelled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 const EventList = z.array(z.enum(WEBHOOK_EVENTS)).check(z.minLength(1, 'Name at least one event'), z.maxLength(3));

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   WEBHOOK_ALLOW_LOOPBACK: z.optional(z.string().check(z.regex(/^(|0|1)$/, 'must be 1 (allow) or 0'))),
   NOTIFY_POLL_MS: Count,
   NOTIFY_RETRY_BASE_MS: Count,
+  SERVICE_KEY: z.optional(z.string().check(z.regex(/^$|^[\x21-\x7e]{32,512}$/, 'must be at least 32 visible ASCII characters (random, e.g. openssl rand -base64 32)'))),
 });
 
 export interface Config {
@@ -50,6 +51,11 @@ export interface Config {
   /** Prefix of every Redis key, so deployments sharing one Redis keep their counters apart. */
   redisKeyPrefix: string;
   notify: NotifyConfig;
+  /**
+   * The operator's own server-to-server credential for a backend-for-frontend (`SERVICE_KEY`):
+   * admin rights on the business its `X-Business-Id` names. Unset: no service key exists.
+   */
+  serviceKey?: string | undefined;
 }
 
 export interface NotifyConfig {
@@ -128,6 +134,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redisUrl: raw.REDIS_URL || undefined,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX || d.redisKeyPrefix,
+    serviceKey: raw.SERVICE_KEY || undefined,
     notify: {
       smtpUrl: raw.SMTP_URL || undefined,
       from: raw.MAIL_FROM || d.notify.from,

@@ -7,11 +7,19 @@ import type { SessionSigner } from './auth/sessions.ts';
 import type { RateLimits } from './auth/ratelimit.ts';
 import type { Resolve } from './notify/fence.ts';
 
-export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
+/**
+ * Admin rights over one business in one mode: its own secret key, or a hub key or the service key
+ * naming it with `X-Business-Id` (`via` then says which, for the activity log and `/api-keys`).
+ */
+export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode; via?: { type: 'hub_key'; hubId: string } | { type: 'service_key' } }
+/** A hub key on the routes about the hub itself (`/businesses`), where no business is named. */
+export interface HubPrincipal { kind: 'hub'; keyId: string; hubId: string; mode: Mode }
 export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
 /** A publishable key from an allowed origin: what `POST /session` exchanges for a session token. */
 export interface PublishablePrincipal { kind: 'publishable'; keyId: string; businessId: string; mode: Mode; origin: string | null }
-export type Principal = SecretPrincipal | SessionPrincipal | PublishablePrincipal;
+/** A caller that acts on one business. */
+export type BusinessPrincipal = SecretPrincipal | SessionPrincipal | PublishablePrincipal;
+export type Principal = BusinessPrincipal | HubPrincipal;
 
 export interface Deps {
   store: Store;

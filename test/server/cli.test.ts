@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 import { BIN, childEnv, initDb, startServerProcess } from './process.ts';
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: childEnv() });
@@ -43,6 +44,36 @@ describe('booking-api', () => {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^booking-api: /);
       assert.equal(r.stdout, '');
+    }
+  });
+
+  it('hub create prints a hub and its key once; init --hub adds a business to it, and refuses a hub that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    try {
+      const db = join(dir, 'platform.db');
+      const made = run('hub', 'create', '--db', db, '--name', 'Agency');
+      assert.equal(made.status, 0, made.stderr);
+      const { hub, hub_key } = JSON.parse(made.stdout);
+      assert.match(hub.id, /^hub_/);
+      assert.equal(hub.name, 'Agency');
+      assert.match(hub_key, /^hk_test_[A-Za-z0-9_-]{32}$/);
+      const joined = run('init', '--db', db, '--name', 'Salon One', '--timezone', 'UTC', '--hub', hub.id);
+      assert.equal(joined.status, 0, joined.stderr);
+      const joinedId = JSON.parse(joined.stdout).business.id;
+      const file = new Database(db, { readonly: true });
+      try {
+        assert.equal((file.prepare('select hub_id from businesses where id = ?').get(joinedId) as { hub_id: string }).hub_id, hub.id);
+      } finally {
+        file.close();
+      }
+      const missing = run('init', '--db', db, '--name', 'Salon Two', '--timezone', 'UTC', '--hub', 'hub_nope');
+      assert.equal(missing.status, 2, missing.stderr);
+      assert.match(missing.stderr, /no hub hub_nope/);
+      assert.equal(missing.stdout, '');
+      const unnamed = run('hub', 'create', '--db', db);
+      assert.equal(unnamed.status, 2, unnamed.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

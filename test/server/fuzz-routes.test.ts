@@ -5,6 +5,7 @@
 // documents; never a 500, never a hang. Afterwards the database keeps its promises: no two
 // confirmed bookings of one staff member overlap, no hold overlaps a booking, and no guest holds
 // more than one live hold.
+import { createHub } from '../../src/server/domain/hubs.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -106,6 +107,7 @@ describe('generated requests against every route of the contract', () => {
   it('answers each with its documented success or a documented 4xx, and leaves the database consistent', async () => {
     const s = await shop(undefined, { staff: 2 });
     const { ids, tokens } = await world(s);
+    const { hub_key: hk } = await createHub(s.h.store, { name: 'Fuzz hub', mode: 'test', now: s.h.clock.now });
     const p = pools(s);
     const seen = new Map<string, number>();
     for (const route of ROUTE_TABLE) {
@@ -130,7 +132,7 @@ describe('generated requests against every route of the contract', () => {
         // Manage routes: the token is the credential, right or guessed, beside whatever else was generated.
         const q = manage ? { ...(g.query && typeof g.query === 'object' ? g.query : {}), token: g.token } : g.query;
         const qs = q !== undefined ? query(q) : '';
-        const right = { session: { auth: s.session, origin: SHOP }, secret: { auth: s.sk }, publishable: { auth: s.pk, origin: SHOP }, manage: {}, none: {} }[route.credentials[0]];
+        const right = { session: { auth: s.session, origin: SHOP }, secret: { auth: s.sk }, publishable: { auth: s.pk, origin: SHOP }, hub: { auth: hk }, manage: {}, none: {} }[route.credentials[0]];
         // A credential the route does not take.
         const wrong = !route.credentials.includes('secret') ? { auth: s.sk } : !route.credentials.includes('session') ? { auth: s.session, origin: SHOP } : { auth: s.pk, origin: SHOP };
         const auth = g.cred === 'right' ? right : g.cred === 'wrong' ? wrong : {};

@@ -19,8 +19,11 @@ function keysOf(schema: z.ZodMiniType): string[] {
   return Object.keys(def.shape).sort();
 }
 
-const SCHEME = { secret: 'secret', session: 'session', publishable: 'publishable' } as Record<string, string | undefined>;
-const securityOf = (r: Route) => r.credentials.flatMap((k) => (SCHEME[k] ? [{ [SCHEME[k]]: [] }] : []));
+// A route that takes a secret key takes a hub key and the service key alike (API.md, "Hubs and service keys").
+const SCHEME = { secret: ['secret', 'hub', 'service'], session: ['session'], publishable: ['publishable'], hub: ['hub'] } as Record<string, string[] | undefined>;
+const securityOf = (r: Route) => r.credentials.flatMap((k) => (SCHEME[k] ?? []).map((scheme) => ({ [scheme]: [] })));
+/** The headers hub and service keys send on admin routes: X-Business-Id and X-Mode. */
+const ADMIN_HEADERS = ['X-Business-Id', 'X-Mode'];
 
 /** A request for the path as a client would write it: `{id}` and friends filled in. */
 const concrete = (path: string) => path.replace(/\{\w+\}/g, 'x');
@@ -59,7 +62,7 @@ describe('GET /api/v1/openapi.json', () => {
       const params = (where: string) => (op.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name).sort();
       assert.deepEqual(params('path'), [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort(), `${what}: path parameters`);
       assert.deepEqual(params('query'), r.query ? keysOf(r.query) : [], `${what}: query parameters`);
-      assert.deepEqual(params('header'), r.headers ? keysOf(r.headers) : [], `${what}: header parameters`);
+      assert.deepEqual(params('header'), [...(r.headers ? keysOf(r.headers) : []), ...(r.credentials.includes('secret') ? ADMIN_HEADERS : [])].sort(), `${what}: header parameters`);
       if (r.body) {
         assert.equal(op.requestBody.required, !r.bodyOptional, `${what}: body required`);
         assert.deepEqual(Object.keys(op.requestBody.content['application/json'].schema.properties).sort(), keysOf(r.body), `${what}: body properties`);

@@ -1,14 +1,21 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv, Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
+import type { AppEnv, Deps, HubPrincipal, SecretPrincipal, SessionPrincipal } from '../context.ts';
+import { H } from '../../contract/index.ts';
+import type { Mode } from '../store/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { ipKey, type Bucket } from './ratelimit.ts';
 import { findKeyByToken, parseKeyShape } from './keys.ts';
 import { openToAnyOrigin, originAllowed } from './origins.ts';
 import { SessionExpired } from './sessions.ts';
+import { findHubKeyByToken, hubBusiness } from '../domain/hubs.ts';
+import { hashToken, sameHash } from './tokens.ts';
 
-/** The credentials `requireAuth` checks; publishable keys have their own gate (`requirePublishable`). */
-export type CredentialKind = 'secret' | 'session';
+/**
+ * The credentials `requireAuth` checks; publishable keys have their own gate (`requirePublishable`).
+ * `secret` admits a business's secret key, and a hub key or the service key naming a business.
+ */
+export type CredentialKind = 'secret' | 'session' | 'hub';
 
 /** `Authorization: Bearer <credential>`, the one shape the API reads. */
 export const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -53,7 +60,7 @@ export function perIp(deps: Deps, bucket: Bucket): MiddlewareHandler<AppEnv> {
  */
 export function requireAuth(deps: Deps, kinds: CredentialKind[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    let principal: SecretPrincipal | SessionPrincipal;
+    let principal: SecretPrincipal | SessionPrincipal | HubPrincipal;
     try {
       principal = await authenticate(c, deps, kinds);
     } catch (err) {
@@ -63,20 +70,31 @@ export function requireAuth(deps: Deps, kinds: CredentialKind[]): MiddlewareHand
       throw err;
     }
     c.set('principal', principal);
-    await limit(c, deps, principal.kind === 'secret'
-      ? [{ bucket: 'admin', key: principal.keyId }]
-      : [{ bucket: 'widgetMinute', key: principal.sessionId }, { bucket: 'widgetHour', key: principal.sessionId }]);
+    await limit(c, deps, principal.kind === 'session'
+      ? [{ bucket: 'widgetMinute', key: principal.sessionId }, { bucket: 'widgetHour', key: principal.sessionId }]
+      : [{ bucket: 'admin', key: adminLimitKey(principal) }]);
     await next();
   };
 }
 
+/**
+ * The admin limit each credential counts against: a business's secret key its own; every key of
+ * a hub the hub's one budget; the service key its own (API.md: their own admin limit).
+ */
+function adminLimitKey(p: SecretPrincipal | HubPrincipal): string {
+  if (p.kind === 'hub') return `hub:${p.hubId}`;
+  if (p.via?.type === 'hub_key') return `hub:${p.via.hubId}`;
+  if (p.via?.type === 'service_key') return 'service';
+  return p.keyId;
+}
+
 const lastTouched = new Map<string, number>();
 /** `last_used_at` to the minute: one write per key per minute per process, not one per request. */
-export async function touchKey(deps: Deps, keyId: string): Promise<void> {
+export async function touchKey(deps: Deps, keyId: string, table: 'api_keys' | 'hub_keys' = 'api_keys'): Promise<void> {
   const now = deps.now();
   if (now - (lastTouched.get(keyId) ?? 0) < 60_000) return;
   lastTouched.set(keyId, now);
-  await deps.store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+  await deps.store.db.updateTable(table).set({ last_used_at: now }).where('id', '=', keyId).execute();
 }
 
 /**
@@ -91,7 +109,7 @@ export function requirePublishable(deps: Deps, bucket: 'session' | 'catalog' = '
     const origin = c.req.header('origin');
     const shape = token ? parseKeyShape(token) : null;
     if (!token || !shape) throw new ApiError('unauthorized', 'Send Authorization: Bearer <publishable key>');
-    if (shape.type === 'secret') {
+    if (shape.type !== 'publishable') {
       if (origin !== undefined) {
         c.set('corsOrigin', '');
         throw new ApiError('secret_key_in_browser', 'Secret keys must never be used from a browser; use a publishable key');
@@ -117,15 +135,43 @@ export function requirePublishable(deps: Deps, bucket: 'session' | 'catalog' = '
   };
 }
 
-async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKind[]): Promise<SecretPrincipal | SessionPrincipal> {
+const inBrowser = (c: Context<AppEnv>) => {
+  c.set('corsOrigin', '');
+  return new ApiError('secret_key_in_browser', 'Secret keys must never be used from a browser; use a publishable key');
+};
+
+/** `X-Business-Id`, which hub and service keys must send on every admin route. */
+function namedBusiness(c: Context<AppEnv>, who: string): string {
+  const id = c.req.header(H.businessId)?.trim();
+  if (!id) throw new ApiError('invalid_request', `Send ${H.businessId}: biz_… to name the business this ${who} acts on`);
+  return id;
+}
+
+/** The service key, compared in constant time (as digests, so its length is not told either). */
+function isServiceKey(deps: Deps, token: string): boolean {
+  const key = deps.config.serviceKey;
+  return key !== undefined && sameHash(hashToken(token), hashToken(key));
+}
+
+async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKind[]): Promise<SecretPrincipal | SessionPrincipal | HubPrincipal> {
   const token = bearer(c);
   if (!token) throw new ApiError('unauthorized', 'Missing credential: send Authorization: Bearer <key or session token>');
   const origin = c.req.header('origin');
   const shape = parseKeyShape(token);
 
-  if (shape?.type === 'secret' && origin !== undefined) {
-    c.set('corsOrigin', '');
-    throw new ApiError('secret_key_in_browser', 'Secret keys must never be used from a browser; use a publishable key');
+  if ((shape?.type === 'secret' || shape?.type === 'hub') && origin !== undefined) throw inBrowser(c);
+  if (shape?.type === 'hub') {
+    const row = await findHubKeyByToken(deps.store.db, token);
+    if (!row) throw new ApiError('unauthorized', 'Unknown API key');
+    if (row.status === 'revoked') throw new ApiError('key_revoked', 'This API key has been revoked');
+    if (kinds.includes('hub')) {
+      await touchKey(deps, row.id, 'hub_keys');
+      return { kind: 'hub', keyId: row.id, hubId: row.hub_id, mode: row.mode };
+    }
+    if (!kinds.includes('secret')) throw new ApiError('forbidden', 'Hub keys cannot call widget routes; use a session token');
+    const businessId = await hubBusiness(deps.store.db, row.hub_id, namedBusiness(c, 'hub key'));
+    await touchKey(deps, row.id, 'hub_keys');
+    return { kind: 'secret', keyId: row.id, businessId, mode: row.mode, via: { type: 'hub_key', hubId: row.hub_id } };
   }
   if (shape) {
     const row = await findKeyByToken(deps.store.db, token);
@@ -134,10 +180,23 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
     if (row.type === 'publishable' || !kinds.includes('secret')) {
       throw new ApiError('forbidden', row.type === 'publishable'
         ? 'A publishable key can only create sessions (POST /api/v1/session)'
-        : 'Secret keys cannot call widget routes; use a session token');
+        : kinds.includes('hub') ? 'Only a hub key can call this route' : 'Secret keys cannot call widget routes; use a session token');
     }
+    // A business's own key acts on its own business only: naming another is refused, never obeyed.
+    const named = c.req.header(H.businessId)?.trim();
+    if (named && named !== row.business_id) throw new ApiError('forbidden', `This key belongs to ${row.business_id}; ${H.businessId} is for hub and service keys`);
     await touchKey(deps, row.id);
     return { kind: 'secret', keyId: row.id, businessId: row.business_id, mode: row.mode };
+  }
+  if (isServiceKey(deps, token)) {
+    if (origin !== undefined) throw inBrowser(c);
+    if (!kinds.includes('secret')) throw new ApiError('forbidden', kinds.includes('hub') ? 'Only a hub key can call this route' : 'The service key cannot call widget routes; use a session token');
+    const mode = (c.req.header(H.mode)?.trim() || 'live') as Mode;
+    if (mode !== 'live' && mode !== 'test') throw new ApiError('invalid_request', `${H.mode} must be live or test`);
+    const businessId = namedBusiness(c, 'service key');
+    const business = await deps.store.db.selectFrom('businesses').select('id').where('id', '=', businessId).executeTakeFirst();
+    if (!business) throw new ApiError('not_found', 'Business not found');
+    return { kind: 'secret', keyId: 'service', businessId, mode, via: { type: 'service_key' } };
   }
 
   let claims;

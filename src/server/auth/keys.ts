@@ -5,15 +5,18 @@ import { hashToken, newId, randomToken } from './tokens.ts';
 import { iso, isoOrNull } from '../time.ts';
 
 export type KeyType = 'publishable' | 'secret';
+/** A business's keys, and a hub's (`hk_…`, domain/hubs.ts). */
+export type KeyShape = KeyType | 'hub';
 
-export const keyPrefix = (type: KeyType, mode: Mode) => `${type === 'secret' ? 'sk' : 'pk'}_${mode}_`;
-const KEY_SHAPE = /^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$/;
+const PREFIX: Record<KeyShape, string> = { secret: 'sk', publishable: 'pk', hub: 'hk' };
+export const keyPrefix = (type: KeyShape, mode: Mode) => `${PREFIX[type]}_${mode}_`;
+const KEY_SHAPE = /^(sk|pk|hk)_(test|live)_[A-Za-z0-9_-]{32}$/;
 
 /** Tells a key from a session token without touching the database. */
-export function parseKeyShape(token: string): { type: KeyType; mode: Mode } | null {
+export function parseKeyShape(token: string): { type: KeyShape; mode: Mode } | null {
   const m = KEY_SHAPE.exec(token);
   if (!m) return null;
-  return { type: m[1] === 'sk' ? 'secret' : 'publishable', mode: m[2] as Mode };
+  return { type: m[1] === 'sk' ? 'secret' : m[1] === 'hk' ? 'hub' : 'publishable', mode: m[2] as Mode };
 }
 
 export async function createKey(

@@ -1,12 +1,12 @@
 import type { AdminService, AdminStaff, PublicService } from '../../contract/index.ts';
-import type { Principal } from '../context.ts';
 import type { Tx } from '../store/db.ts';
-import type { ServiceRow, StaffRow } from '../store/schema.ts';
+import type { Mode, ServiceRow, StaffRow } from '../store/schema.ts';
 import type { DateException, ServiceRules, StaffHours, Weekly } from '../scheduling/index.ts';
 import { notFound } from '../http/errors.ts';
 import { iso } from '../time.ts';
 
-export type Scope = Pick<Principal, 'businessId' | 'mode'>;
+/** The business and mode a caller acts on. */
+export interface Scope { businessId: string; mode: Mode }
 
 /** A live (not deleted) service of this business and mode; inactive ones only when asked. */
 export async function getService(db: Tx, scope: Scope, id: string, opts: { activeOnly?: boolean } = {}): Promise<ServiceRow> {

@@ -1,5 +1,5 @@
 import type { AdminService, PublicService, ServiceCreate, ServicePatch } from '../../contract/index.ts';
-import type { Deps, Principal, SecretPrincipal } from '../context.ts';
+import type { BusinessPrincipal, Deps, SecretPrincipal } from '../context.ts';
 import { newId } from '../auth/tokens.ts';
 import { invalid } from '../http/errors.ts';
 import type { Tx } from '../store/db.ts';
@@ -10,7 +10,7 @@ const DEFAULTS = { buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice
 
 /** The widget sees active services with their staff; the merchant's server sees everything. */
 /** Customers (a session or the publishable key alike) see the active services; the merchant sees every one. */
-export async function listServices(db: Tx, p: Principal): Promise<{ data: PublicService[] } | { data: AdminService[] }> {
+export async function listServices(db: Tx, p: BusinessPrincipal): Promise<{ data: PublicService[] } | { data: AdminService[] }> {
   const customer = p.kind !== 'secret';
   let q = db.selectFrom('services').selectAll()
     .where('business_id', '=', p.businessId).where('mode', '=', p.mode).where('deleted_at', 'is', null);

@@ -13,7 +13,7 @@ const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** The gate a route's credential stands for; every gate also applies that credential's rate limits. */
 function gate(credentials: readonly Credential[], deps: Deps): MiddlewareHandler<AppEnv> {
-  const keys = credentials.filter((k): k is CredentialKind => k === 'secret' || k === 'session');
+  const keys = credentials.filter((k): k is CredentialKind => k === 'secret' || k === 'session' || k === 'hub');
   if (keys.length && credentials.includes('publishable') && keys.length + 1 === credentials.length) {
     // The catalog reads: a publishable key itself (by its shape), or a session or secret key.
     const byKey = requirePublishable(deps, 'catalog');

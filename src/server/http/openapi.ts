@@ -39,7 +39,13 @@ function requestBody(r: Route & { body: z.ZodMiniType }): Json {
 }
 
 /** Security requirements: any one of the route's credentials; manage routes carry theirs in the query. */
-const SECURITY: Record<Credential, string | null> = { secret: 'secret', session: 'session', publishable: 'publishable', manage: null, none: null };
+const SECURITY: Record<Credential, string[]> = { secret: ['secret', 'hub', 'service'], session: ['session'], publishable: ['publishable'], hub: ['hub'], manage: [], none: [] };
+
+/** Admin routes: hub and service keys name the business (and the service key the mode) in headers. */
+const ADMIN_HEADERS: Json[] = [
+  { name: C.H.businessId, in: 'header', required: false, schema: { type: 'string' }, description: 'Required with a hub key or the service key: the business this request acts on (biz_…). A business\'s own secret key may only name its own.' },
+  { name: C.H.mode, in: 'header', required: false, schema: { type: 'string', enum: ['live', 'test'], default: 'live' }, description: 'With the service key only: the mode to act in.' },
+];
 
 /** `get /api/v1/webhooks/{id}/deliveries` → `getWebhooksIdDeliveries`: unique, as the table has one route per method and path. */
 export const operationId = (r: Pick<Route, 'method' | 'path'>) =>
@@ -49,6 +55,7 @@ function operation(r: Route): Json {
   const params: Json[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   if (r.query) params.push(...parameters(r.query, 'query'));
   if (r.headers) params.push(...parameters(r.headers, 'header'));
+  if (r.credentials.includes('secret')) params.push(...ADMIN_HEADERS);
   const [status, ok] = r.ok;
   const responses: Record<string, Json> = {
     [status]: ok ? { description: 'OK', content: { 'application/json': { schema: json(ok, 'output') } } } : { description: 'No content' },
@@ -64,7 +71,7 @@ function operation(r: Route): Json {
   return {
     operationId: operationId(r),
     summary: r.summary,
-    security: r.credentials.flatMap((k) => (SECURITY[k] ? [{ [SECURITY[k]]: [] }] : [])),
+    security: r.credentials.flatMap((k) => SECURITY[k].map((scheme) => ({ [scheme]: [] }))),
     ...(params.length ? { parameters: params } : {}),
     ...(r.body ? { requestBody: requestBody(r as Route & { body: z.ZodMiniType }) } : {}),
     responses,
@@ -87,6 +94,8 @@ export function openApiDocument(routes: readonly Route[]) {
         publishable: { type: 'http', scheme: 'bearer', description: 'pk_test_… / pk_live_…' },
         session: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         secret: { type: 'http', scheme: 'bearer', description: 'sk_test_… / sk_live_… (servers only)' },
+        hub: { type: 'http', scheme: 'bearer', description: 'hk_test_… / hk_live_…: every business of a hub; admin routes need X-Business-Id (servers only)' },
+        service: { type: 'http', scheme: 'bearer', description: 'The SERVICE_KEY setting: any business, named with X-Business-Id, in the X-Mode mode (servers only)' },
       },
     },
   };

@@ -1,16 +1,17 @@
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { ErrorCode } from '../../contract/index.ts';
-import type { AppEnv, Deps, Principal, PublishablePrincipal, SecretPrincipal, SessionPrincipal } from '../context.ts';
+import type { AppEnv, Deps, HubPrincipal, Principal, PublishablePrincipal, SecretPrincipal, SessionPrincipal } from '../context.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
- * What a route takes as its credential: a secret key (admin), a session token (widget), a
- * publishable key (`POST /session`), a booking's manage token in the query (manage links), or
- * nothing. Routes without a credential of their own are limited per client IP.
+ * What a route takes as its credential: a secret key (admin; a hub key or the service key naming
+ * a business with `X-Business-Id` too), a session token (widget), a publishable key
+ * (`POST /session`), a hub key alone (the hub's own routes), a booking's manage token in the query
+ * (manage links), or nothing. Routes without a credential of their own are limited per client IP.
  */
-export type Credential = 'secret' | 'session' | 'publishable' | 'manage' | 'none';
+export type Credential = 'secret' | 'session' | 'publishable' | 'hub' | 'manage' | 'none';
 /** One credential, or several a route accepts alike (`GET /services`: session or secret key). */
 export type Auth = Credential | readonly Credential[];
 
@@ -18,7 +19,7 @@ type Schema = z.ZodMiniType;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
 type CredentialOf<A> = A extends readonly (infer C)[] ? C : A;
 type PrincipalOf<C> =
-  C extends 'secret' ? SecretPrincipal : C extends 'session' ? SessionPrincipal : C extends 'publishable' ? PublishablePrincipal : never;
+  C extends 'secret' ? SecretPrincipal : C extends 'session' ? SessionPrincipal : C extends 'publishable' ? PublishablePrincipal : C extends 'hub' ? HubPrincipal : never;
 type ParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | ParamNames<Rest> : never;
 
 /** What a handler reads: validated input only, and the caller its credential proved. */
@@ -76,7 +77,9 @@ export interface Route {
 
 /** The errors each credential can answer with, before the route does anything of its own. */
 const CREDENTIAL_ERRORS: Record<Credential, readonly ErrorCode[]> = {
-  secret: ['invalid_request', 'unauthorized', 'rate_limited', 'key_revoked', 'secret_key_in_browser', 'forbidden'],
+  // not_found: a hub or service key naming a business outside its reach with X-Business-Id.
+  secret: ['invalid_request', 'unauthorized', 'rate_limited', 'key_revoked', 'secret_key_in_browser', 'forbidden', 'not_found'],
+  hub: ['unauthorized', 'rate_limited', 'key_revoked', 'secret_key_in_browser', 'forbidden'],
   session: ['invalid_request', 'unauthorized', 'rate_limited', 'key_revoked', 'session_expired', 'origin_not_allowed', 'forbidden'],
   publishable: ['unauthorized', 'key_revoked', 'origin_not_allowed', 'secret_key_in_browser', 'forbidden', 'rate_limited'],
   manage: ['invalid_request', 'not_found', 'rate_limited'],

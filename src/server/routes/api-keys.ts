@@ -4,8 +4,8 @@ import { checked, noted, refuse } from '../http/inputs.ts';
 import { issueKey, keyView, listKeys, revokeKey, updateKey } from '../domain/api-keys.ts';
 
 const ORIGINS = 'Publishable keys only: exact scheme://host[:port] values; an empty list allows any origin (for development).';
-const NewKey = checked(ApiKeyCreate, { allowed_origins: ORIGINS }, (b) =>
-  b.type === 'secret' && b.allowed_origins?.length ? refuse('allowed_origins', 'Only publishable keys have allowed origins') : b);
+const NewKey = checked(ApiKeyCreate, { allowed_origins: ORIGINS, type: 'hub: with a hub key only, a key of its hub.' }, (b) =>
+  b.type !== 'publishable' && b.allowed_origins?.length ? refuse('allowed_origins', 'Only publishable keys have allowed origins') : b);
 
 export const apiKeyRoutes = [
   route({

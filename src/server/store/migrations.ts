@@ -377,6 +377,42 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await sql`update bookings set ics_sequence = ${nowSeconds} - created_at / 1000 where created_at / 1000 < ${nowSeconds}`.execute(db);
     },
   },
+
+  /**
+   * Hubs (issue 21): a hub groups businesses, and its keys (`hk_…`) act on every business of it.
+   * Hub keys live in their own table: an `api_keys` row belongs to exactly one business, and every
+   * query that reads one says so. A business joins at most one hub.
+   */
+  '0014_hubs': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('hubs').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('hub_keys').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('hub_id', 'text', (c) => c.notNull().references('hubs.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('last4', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('hub_keys_hub').ifNotExists().on('hub_keys').columns(['hub_id', 'mode']).execute();
+      if (dialect === 'postgres') {
+        await sql`alter table businesses add column if not exists hub_id text references hubs(id)`.execute(db);
+      } else {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info('businesses') where name = 'hub_id'`.execute(db);
+        if (!Number(rows[0]?.n)) await db.schema.alterTable('businesses').addColumn('hub_id', 'text', (c) => c.references('hubs.id')).execute();
+      }
+      await db.schema.createIndex('businesses_hub').ifNotExists().on('businesses').column('hub_id').execute();
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

@@ -8,6 +8,16 @@ export type Mode = 'test' | 'live';
 export interface BusinessRow {
   id: string; name: string; timezone: string; created_at: number;
   booking_page_url: string | null; notification_email: string | null; reply_to: string | null;
+  /** The hub it belongs to, if any (0014). */
+  hub_id?: string | null;
+}
+
+export interface HubRow { id: string; name: string; created_at: number }
+
+/** A hub key: every admin right over every business of its hub, in its mode (0014). */
+export interface HubKeyRow {
+  id: string; hub_id: string; mode: Mode; name: string; prefix: string; last4: string; key_hash: string;
+  status: 'active' | 'revoked'; created_at: number; last_used_at: number | null; revoked_at: number | null;
 }
 
 export interface ApiKeyRow {
@@ -86,6 +96,8 @@ export interface AvailabilityGenerationRow { business_id: string; generation: nu
 export interface DB {
   businesses: BusinessRow;
   api_keys: ApiKeyRow;
+  hubs: HubRow;
+  hub_keys: HubKeyRow;
   signing_keys: SigningKeyRow;
   services: ServiceRow;
   service_staff: ServiceStaffRow;
