@@ -8,7 +8,8 @@ import type { RateLimits } from './auth/ratelimit.ts';
 import type { Resolve } from './notify/fence.ts';
 
 export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
-export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
+/** `customerId`: the bearer was a customer's access token (decision 012); what it does is the customer's. */
+export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string; customerId?: string }
 /** A publishable key from an allowed origin: what `POST /session` exchanges for a session token. */
 export interface PublishablePrincipal { kind: 'publishable'; keyId: string; businessId: string; mode: Mode; origin: string | null }
 export type Principal = SecretPrincipal | SessionPrincipal | PublishablePrincipal;

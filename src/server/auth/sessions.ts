@@ -6,7 +6,7 @@ import { newId, randomToken } from './tokens.ts';
 
 const ALG = 'HS256';
 const ISSUER = 'booking-api';
-const AUDIENCE = 'booking-widget';
+export const AUDIENCE = 'booking-widget';
 /** A signing key stops signing after this long; it keeps verifying for one token lifetime more. */
 export const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
 /** How often an instance looks for a newer signing key: an old one may sign this long after its successor exists. */
@@ -18,12 +18,29 @@ export class SessionExpired extends ApiError {
   }
 }
 
-export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string }
+/**
+ * `customerId` and `familyId`: the token is a customer's access token (decision 012), accepted
+ * wherever a session token is; `sessionId` is then the family's id, which rate limits count by.
+ */
+export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string; customerId?: string; familyId?: string }
+
+/** The audiences of this signer's tokens: sessions and customer access tokens, and customer refresh tokens. */
+export const AUDIENCE_REFRESH = 'booking-refresh';
 
 export interface SessionSigner {
   issue(claims: Omit<SessionClaims, 'sessionId'>): Promise<{ token: string; expiresAt: number }>;
   /** Throws ApiError `session_expired` or `unauthorized`; never returns unverified claims. */
   verify(token: string): Promise<SessionClaims>;
+  /**
+   * Signs claims with the given times and id, with the signing key `kid` (or the active one):
+   * the same input gives the same token, byte for byte (HMAC), which is how a refresh family's
+   * current pair is answered again without being stored (decision 012).
+   */
+  sign(claims: JWTPayload, o: { audience: string; iat: number; exp: number; jti: string; kid?: string }): Promise<{ token: string; kid: string }>;
+  /** The signing key new tokens are signed with now (read outside any write transaction). */
+  activeKid(): Promise<string>;
+  /** The payload of a token of this audience; throws `unauthorized` (expired ones too). */
+  verifyAudience(token: string, audience: string): Promise<JWTPayload>;
 }
 
 /**
@@ -71,6 +88,11 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
   };
   let active = await current();
   let activeCheckedAt = opts.now();
+  const keyFor = async (header: { kid?: string | undefined }) => {
+    const key = header.kid ? await load(header.kid) : undefined;
+    if (!key) throw new ApiError('unauthorized', 'Unknown signing key');
+    return key;
+  };
 
   return {
     async issue(claims) {
@@ -111,12 +133,50 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
         }
         throw new ApiError('unauthorized', 'Invalid session token');
       }
-      const { bid, kid_api, mode, origin, jti } = payload as Record<string, unknown>;
+      const { bid, kid_api, mode, origin, jti, cus, fam } = payload as Record<string, unknown>;
       if (typeof bid !== 'string' || typeof kid_api !== 'string' || (mode !== 'test' && mode !== 'live')
         || !(origin === null || typeof origin === 'string') || typeof jti !== 'string') {
         throw new ApiError('unauthorized', 'Invalid session token');
       }
+      if (cus !== undefined || fam !== undefined) {
+        if (typeof cus !== 'string' || typeof fam !== 'string') throw new ApiError('unauthorized', 'Invalid session token');
+        return { businessId: bid, keyId: kid_api, mode, origin, sessionId: fam, customerId: cus, familyId: fam };
+      }
       return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti };
+    },
+
+    async activeKid() {
+      if (opts.now() - activeCheckedAt > RECHECK_MS) {
+        active = await current();
+        activeCheckedAt = opts.now();
+      }
+      return active.kid;
+    },
+
+    async sign(claims, o) {
+      if (!o.kid && opts.now() - activeCheckedAt > RECHECK_MS) {
+        active = await current();
+        activeCheckedAt = opts.now();
+      }
+      const kid = o.kid ?? active.kid;
+      const secret = o.kid ? await keyFor({ kid }) : active.secret;
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+        .setIssuer(ISSUER).setAudience(o.audience).setIssuedAt(o.iat).setExpirationTime(o.exp).setJti(o.jti)
+        .sign(secret);
+      return { token, kid };
+    },
+
+    async verifyAudience(token, audience) {
+      try {
+        const { payload } = await jwtVerify(token, keyFor, {
+          algorithms: [ALG], issuer: ISSUER, audience, currentDate: new Date(opts.now()), requiredClaims: ['exp', 'iat', 'jti'],
+        });
+        return payload;
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new ApiError('unauthorized', 'This token has expired; sign in again');
+        throw new ApiError('unauthorized', 'Invalid token');
+      }
     },
   };
 }
