@@ -34,6 +34,10 @@ export async function accountShop(opts: HarnessOptions & { code?: boolean } = {}
   const key = await dpopKey();
   const a = {
     h, s, key, mails,
+    /** A fresh session, after the test moved its clock past the last one's hour. */
+    async renew() {
+      s.session = (await ok(h.req('POST', '/session', { auth: s.pk, origin: SHOP }), 201)).session_token;
+    },
     /** Delivers what is due and answers the mails sent since. */
     async deliver() {
       const before = mails.length;
