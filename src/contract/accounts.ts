@@ -7,7 +7,7 @@ import { Email, Name, Phone } from './customer.ts';
 /** A password as sent; its length and commonness are judged by the server (too short, too common: 400). */
 export const Password = z.string().check(z.minLength(1, 'Required'), z.maxLength(1000));
 /** Where the page that asked is, for the links mailed back to it: a path on the session's origin. */
-export const ReturnPath = z.string().check(z.maxLength(500), z.regex(/^\/(?!\/)[^\s\\]*$/, 'Must be a path on this page\'s origin, starting with /'));
+export const ReturnPath = z.string().check(z.maxLength(500), z.regex(/^\/(?:[^\s\\/][^\s\\]*)?$/, 'Must be a path on this page\'s origin, starting with /'));
 export const LocaleTag = z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a language tag such as de or en-GB'));
 const linkFields = { page: z.optional(ReturnPath), locale: z.optional(LocaleTag) };
 
