@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { Email, Name, Phone } from './customer.ts';
 
 // Customer accounts (API.md, "Customer accounts"; decision 012). Requests are strict; answers open.
-// The widget's accounts chunk imports this module, never its first script.
+// Server and OpenAPI only: the widget's accounts chunk reads the answers with its own few schemas
+// (src/widget/accounts/index.ts), so these request checks never reach a browser.
 
 /** A password as sent; its length and commonness are judged by the server (too short, too common: 400). */
 export const Password = z.string().check(z.minLength(1, 'Required'), z.maxLength(1000));
