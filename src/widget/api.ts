@@ -55,7 +55,8 @@ export class Api {
       } else if (auth && o.auth !== 'key' && err.code === 'session_expired') {
         res = await attempt((await this.session.refresh(this.session.data?.token)).token);
       } else {
-        if (auth && FATAL_CREDENTIAL_CODES.includes(err.code)) this.session.kill(err.code);
+        // An account route's 401 is about the customer's password, code or token, not the key (decision 012).
+        if (auth && FATAL_CREDENTIAL_CODES.includes(err.code) && !(err.status === 401 && path.startsWith('/auth/'))) this.session.kill(err.code);
         throw err;
       }
     }
