@@ -17,7 +17,7 @@ const stored = (f: Fixture) => {
   return raw ? (JSON.parse(raw) as { access: string; refresh: string; exp: number; profile?: { name: string; email_verified: boolean } }) : undefined;
 };
 const panel = (el: BookingWidget) => $(el, 'section.account');
-const button = (el: BookingWidget, text: string) => $$<HTMLButtonElement>(el, 'section.account button').find((b) => b.textContent!.trim() === text);
+const button = (el: BookingWidget, text: string) => $$<HTMLButtonElement>(el, 'section.account button').find((b) => b.textContent.trim() === text);
 const type = async (el: BookingWidget, id: string, value: string) => {
   const input = $<HTMLInputElement>(el, id)!;
   input.value = value;
