@@ -46,6 +46,31 @@ describe('<booking-widget accounts="optional">', () => {
     await toDetails(el);
     expect(el.account).to.equal(undefined);
     expect(panel(el)).to.equal(null);
+    expect(performance.getEntriesByType('resource').filter((e) => /\/widget\/accounts\/(index|dpop)\.ts/.test(e.name)).map((e) => e.name)).to.deep.equal([]);
+  });
+
+  it('should confirm the email from the mailed link when signed in, and take the token out of the address bar', async () => {
+    const f = await apiFixture({ accounts: true });
+    let el = await mount(f, { accounts: 'optional' });
+    await toDetails(el);
+    await createAccount(el, f, 'verify@example.com');
+    expect(panel(el)!.textContent).to.include(m.notVerified);
+    let link: URL | undefined;
+    await waitUntil(async () => {
+      const mail = (await sentMails()).find((x) => x.to.includes('verify@example.com') && /bw_verify=/.test(x.text));
+      link = mail && new URL(/https?:\S+/.exec(mail.text)![0]);
+      return !!link;
+    }, 'the verification mail', { timeout: 10_000 });
+    const back = location.href;
+    history.replaceState(null, '', `${location.pathname}?bw_verify=${link!.searchParams.get('bw_verify')}`);
+    try {
+      el = await reload(el, f, { accounts: 'optional' });
+      await waitUntil(() => panel(el)?.textContent?.includes(m.verified), 'the email is confirmed', { timeout: 10_000 });
+      expect(location.search).to.not.include('bw_verify');
+      expect(stored(f)!.profile!.email_verified).to.equal(true);
+    } finally {
+      history.replaceState(null, '', back);
+    }
   });
 
   it('should offer sign in, create an account and book as a guest; create an account and book signed in', async () => {
