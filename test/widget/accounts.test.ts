@@ -211,6 +211,32 @@ describe('<booking-widget accounts="optional">', () => {
     }
   });
 
+  it('should ask for the mailed code after the password when the business requires one, and sign in with it', async () => {
+    const f = await apiFixture({ accounts: true, code: true });
+    const el = await mount(f, { accounts: 'optional' });
+    await toDetails(el);
+    await createAccount(el, f, 'code@example.com');
+    button(el, m.signOut)!.click();
+    await waitUntil(() => panel(el)?.textContent?.includes(m.signedOut), 'signed out', { timeout: 10_000 });
+    button(el, m.signIn)!.click();
+    await el.updateComplete;
+    await type(el, '#bw-account-email', 'code@example.com');
+    await type(el, '#bw-account-password', PASSWORD);
+    $<HTMLButtonElement>(el, 'section.account button[type=submit]')!.click();
+    await waitUntil(() => $(el, '#bw-account-code'), 'the code step', { timeout: 10_000 });
+    expect(stored(f)).to.equal(undefined);
+    let code = '';
+    await waitUntil(async () => {
+      const mail = (await sentMails()).find((x) => x.to.includes('code@example.com') && /\d{6}/.test(x.subject));
+      code = mail ? /(\d{6})/.exec(mail.subject)![1] : '';
+      return !!code;
+    }, 'the code mail', { timeout: 10_000 });
+    await type(el, '#bw-account-code', code);
+    $<HTMLButtonElement>(el, 'section.account button[type=submit]')!.click();
+    await waitUntil(() => panel(el)?.textContent?.includes(m.signedInAs('Ada Lovelace')), 'signed in with the code', { timeout: 10_000 });
+    expect(stored(f)?.refresh).to.be.a('string');
+  });
+
   it('should say accounts are unavailable where IndexedDB is missing', async () => {
     const f = await apiFixture({ accounts: true });
     const real = Object.getOwnPropertyDescriptor(window, 'indexedDB')!;
