@@ -111,7 +111,7 @@ export default defineConfig({
           // Only the modules named here: what widget.js shares with them stays in widget.js.
           includeDependenciesRecursively: false,
           groups: [
-            { name: 'flow', test: /\/src\/widget\/(schemas\.ts|flow\/|controllers\/task\.ts|steps\/(?!(list|first|parts|loading|unavailable|services|manage)\.ts))|\/src\/contract\/(?!codes\.ts|locales\.ts)|\/node_modules\/zod\//, priority: 1 },
+            { name: 'flow', test: /\/src\/widget\/(schemas\.ts|flow\/|controllers\/task\.ts|steps\/(?!(list|first|parts|loading|unavailable|services|manage)\.ts))|\/src\/contract\/(?!codes\.ts|locales\.ts|accounts\.ts)|\/node_modules\/zod\//, priority: 1 },
           ],
         },
       },

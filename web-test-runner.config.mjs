@@ -2,7 +2,7 @@
 // usual paths, or Playwright's; without one the run stops at once with the line to run), TypeScript through esbuild, and a real API server
 // (`booking-api serve` on a temporary database) that tests reach through fixture commands.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -43,7 +43,7 @@ function apiPlugin() {
       sk = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
       server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0' },
+        env: { ...process.env, RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0', RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0', NOTIFY_POLL_MS: '100', RATE_LIMIT_SIGN_IN_PER_MINUTE: '0', RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR: '0' },
       });
       base = await new Promise((resolve, reject) => {
         server.once('exit', (code) => reject(new Error(`API server exited ${code}`)));
@@ -68,12 +68,21 @@ function apiPlugin() {
         await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY }, exceptions }, own);
         const service = await admin('POST', '/services', { name: payload?.serviceName ?? `Haircut ${n}`, description: payload?.description ?? 'Wash, cut and style.', duration_minutes: 60, slot_interval_minutes: 60, price: { amount_minor: 4500, currency: 'EUR' }, staff_ids: [staff.id], min_notice_minutes: 0 }, own);
         const key = await admin('POST', '/api-keys', { name: `widget test ${n}`, type: 'publishable' }, own);
+        // Customer accounts (decision 012), for the accounts tests.
+        if (payload?.accounts) await admin('PATCH', '/business', { accounts: 'optional', ...(payload.code ? { sign_in_code: 'required' } : {}) }, own);
         sk = own;
         return { apiBase: base, pk: key.key, keyId: key.id, serviceId: service.id, staffId: staff.id };
       }
       // These act on the business of the latest fixture.
       if (command === 'api-revoke') return admin('DELETE', `/api-keys/${payload.keyId}`);
       if (command === 'api-bookings') return admin('GET', '/bookings');
+      // The mails the server has sent so far (to the mail directory beside the database), oldest first.
+      if (command === 'api-mails') {
+        const mail = join(dir, 'mail');
+        let names = [];
+        try { names = readdirSync(mail).filter((f) => f.endsWith('.json')); } catch { /* none yet */ }
+        return names.map((f) => JSON.parse(readFileSync(join(mail, f), 'utf8'))).sort((a, b) => a.sent_at.localeCompare(b.sent_at));
+      }
       return undefined;
     },
   };

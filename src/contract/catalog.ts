@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 // The answers the widget's first paint parses: the session and the service list. Kept apart from
 // the rest of the contract so the first script the merchant's page loads carries only these.
 
-export const Business = z.object({ id: z.string(), name: z.string(), timezone: z.string() });
+/** `accounts`: `optional` when the business offers customer accounts (decision 012). */
+export const Business = z.object({ id: z.string(), name: z.string(), timezone: z.string(), accounts: z.optional(z.string()) });
 export type Business = z.infer<typeof Business>;
 
 export const SessionResponse = z.object({

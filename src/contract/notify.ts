@@ -16,6 +16,9 @@ export const BusinessSettings = z.object({
   booking_page_url: z.nullable(z.string()),
   notification_email: z.nullable(z.string()),
   reply_to: z.nullable(z.string()),
+  /** Customer accounts (decision 012): `off` or `optional`; a one-time code after the password: `off` or `required`. */
+  accounts: z.enum(['off', 'optional']),
+  sign_in_code: z.enum(['off', 'required']),
 });
 export type BusinessSettings = z.infer<typeof BusinessSettings>;
 
@@ -28,6 +31,10 @@ export const BusinessPatch = z.strictObject({
   notification_email: z.optional(z.nullable(Email)),
   /** The Reply-To of the emails customers receive. */
   reply_to: z.optional(z.nullable(Email)),
+  /** Customer accounts for the widget's customers: `off` (default) or `optional`. */
+  accounts: z.optional(z.enum(['off', 'optional'])),
+  /** With accounts on: `required` mails a one-time code after the password. */
+  sign_in_code: z.optional(z.enum(['off', 'required'])),
 });
 export type BusinessPatch = z.infer<typeof BusinessPatch>;
 

@@ -31,6 +31,8 @@ export const BookingRequest = z.strictObject({
   notes: z.optional(Notes),
   /** The customer's language (BCP 47), for the emails about this booking. */
   locale: z.optional(z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a language tag such as de or en-GB'))),
+  /** Sign up and book in one step (customer accounts, decision 012): the answer adds `tokens`. Needs a DPoP proof. */
+  create_account: z.optional(z.strictObject({ password: z.string().check(z.minLength(1, 'Required'), z.maxLength(1000)) })),
 });
 export type BookingRequest = z.infer<typeof BookingRequest>;
 

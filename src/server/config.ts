@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_ADMIN_PER_MINUTE: Count,
   RATE_LIMIT_PUBLIC_PER_MINUTE: Count,
   RATE_LIMIT_CATALOG_PER_MINUTE: Count,
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: Count,
+  RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
   HOLDS_PER_SESSION: Count,
@@ -32,7 +34,14 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
-  limits: { sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number };
+  /**
+   * `signInPerMinute` (per client IP) and `signInPerAccountPerHour` (per email at a business, whether
+   * it has an account or not) count sign-ins, codes and mail requests of customer accounts; absent is off.
+   */
+  limits: {
+    sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number;
+    signInPerMinute?: number; signInPerAccountPerHour?: number;
+  };
   /** How many proxy hops in front of us append to X-Forwarded-For; 0 = believe none of it. */
   trustProxy: number;
   holdMinutes: number;
@@ -81,7 +90,7 @@ export interface NotifyConfig {
 }
 
 export const defaultConfig: Config = {
-  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120 },
+  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120, signInPerMinute: 10, signInPerAccountPerHour: 20 },
   trustProxy: 0,
   holdMinutes: 10,
   holdCaps: { perSession: 2, perClientPerBusiness: 5, perClient: 20 },
@@ -118,6 +127,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       adminPerMinute: int('RATE_LIMIT_ADMIN_PER_MINUTE', d.limits.adminPerMinute),
       publicPerMinute: int('RATE_LIMIT_PUBLIC_PER_MINUTE', d.limits.publicPerMinute),
       catalogPerMinute: int('RATE_LIMIT_CATALOG_PER_MINUTE', d.limits.catalogPerMinute),
+      signInPerMinute: int('RATE_LIMIT_SIGN_IN_PER_MINUTE', d.limits.signInPerMinute ?? 0),
+      signInPerAccountPerHour: int('RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR', d.limits.signInPerAccountPerHour ?? 0),
     },
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),

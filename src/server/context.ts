@@ -14,7 +14,8 @@ import type { Resolve } from './notify/fence.ts';
 export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode; via?: { type: 'hub_key'; hubId: string } | { type: 'service_key' } }
 /** A hub key on the routes about the hub itself (`/businesses`), where no business is named. */
 export interface HubPrincipal { kind: 'hub'; keyId: string; hubId: string; mode: Mode }
-export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
+/** `customerId`: the bearer was a customer's access token (decision 012); what it does is the customer's. */
+export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string; customerId?: string }
 /** A publishable key from an allowed origin: what `POST /session` exchanges for a session token. */
 export interface PublishablePrincipal { kind: 'publishable'; keyId: string; businessId: string; mode: Mode; origin: string | null }
 /** A caller that acts on one business. */

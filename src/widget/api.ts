@@ -14,6 +14,11 @@ export interface MonthQuery { service_id: string; from: string; to: string; time
 export type CallOptions = FetchOptions & { body?: unknown; headers?: Record<string, string>; auth?: boolean | 'key' };
 
 export class Api {
+  /** A signed-in customer's access token for this path, when the accounts chunk is here (decision 012); else the session's. */
+  bearer?: ((path: string) => Promise<string | undefined>) | undefined;
+  /** Told when the customer's token was refused: the call goes on with the session. */
+  refused?: (() => void) | undefined;
+
   constructor(readonly session: Session) {}
 
   /** Where this browser's guest token for the business lives. */
@@ -38,15 +43,20 @@ export class Api {
       return send(`${this.session.apiBase}/api/v1${path}`, { method, headers, body: o.body === undefined ? null : JSON.stringify(o.body) }, o);
     };
     const auth = o.auth !== false;
+    const customer = auth && o.auth !== 'key' ? await this.bearer?.(path) : undefined;
     let res: Response;
     try {
-      res = await attempt(o.auth === 'key' ? this.session.key : auth ? (await this.session.get()).token : undefined);
+      res = await attempt(o.auth === 'key' ? this.session.key : customer ?? (auth ? (await this.session.get()).token : undefined));
     } catch (err) {
       if (!(err instanceof WidgetApiError)) throw err;
-      if (auth && o.auth !== 'key' && err.code === 'session_expired') {
+      if (customer && err.status === 401) {
+        this.refused?.();
+        res = await attempt((await this.session.get()).token);
+      } else if (auth && o.auth !== 'key' && err.code === 'session_expired') {
         res = await attempt((await this.session.refresh(this.session.data?.token)).token);
       } else {
-        if (auth && FATAL_CREDENTIAL_CODES.includes(err.code)) this.session.kill(err.code);
+        // An account route's 401 is about the customer's password, code or token, not the key (decision 012).
+        if (auth && FATAL_CREDENTIAL_CODES.includes(err.code) && !(err.status === 401 && path.startsWith('/auth/'))) this.session.kill(err.code);
         throw err;
       }
     }

@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { Flow } from './controllers/flow.ts';
 import { prefers12h, weekStartOf } from './dates.ts';
 import { en, loadMessages, type Messages } from './i18n/index.ts';
@@ -65,7 +65,7 @@ export class BookingWidget extends LitElement {
     hourCycle: { attribute: 'hour-cycle' },
     weekStart: { attribute: 'week-start' },
     theme: { reflect: true }, accent: {}, radius: {}, density: { reflect: true },
-    name: {}, email: {}, phone: {},
+    name: {}, email: {}, phone: {}, accounts: {},
     msg: { state: true },
   };
 
@@ -98,12 +98,21 @@ export class BookingWidget extends LitElement {
   declare email: string | undefined;
   declare phone: string | undefined;
 
+  /**
+   * `optional`: customers may sign in or create an account, when the business has accounts on
+   * (decision 012). Without it, the accounts chunk is never loaded.
+   */
+  declare accounts: 'optional' | undefined;
+  /** @internal The accounts chunk's controller, once loaded. */
+  account: import('./accounts/index.ts').Accounts | undefined;
+
   /** @internal The locale's messages. */
   declare msg: Messages;
 
   /** @internal The booking flow: its state, its session and the shown month's free times. */
   readonly flow = new Flow(this);
   #started = false;
+  #accountLoading: Promise<void> | undefined;
   #messagesFor = '';
   #lookFor = '';
 
@@ -130,6 +139,9 @@ export class BookingWidget extends LitElement {
     }
     if (changed.has('hourCycle') || changed.has('locale')) f.h12 = this.hourCycle ? this.hourCycle === 'h12' : prefers12h(this.lang$);
     if (changed.has('locale') || this.#messagesFor === '') void this.#loadLocale();
+    if (this.accounts === 'optional' && !this.#accountLoading) {
+      this.#accountLoading = import('./accounts/index.ts').then((m) => void (this.account = new m.Accounts(this)), () => (this.#accountLoading = undefined));
+    }
     if (!this.#started || changed.has('publishableKey') || changed.has('apiBase')) {
       this.#started = true;
       void f.start();
@@ -195,7 +207,7 @@ export class BookingWidget extends LitElement {
     const view = (views[s.step] ?? first.loading) as StepView<Step>;
     return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
       <p class="sr" role="status" aria-live="polite">${f.announce}</p>
-      ${view(f, s)}
+      ${this.account?.render() ?? nothing}${view(f, s)}
     </div>`;
   }
 }

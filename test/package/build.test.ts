@@ -43,7 +43,7 @@ describe('widget build', () => {
   }
 
   it('collapses the indentation of the templates and styles, and keeps their text and bindings', () => {
-    const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-')), join(out, 'chunks', chunk('manage-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-')), join(out, 'chunks', chunk('manage-')), join(out, 'chunks', chunk('accounts-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
     assert.doesNotMatch(code, /\n {2,}/, 'no indented lines left in any template');
     assert.match(code, /:host\{--_accent:var\(--bw-accent,#4f46e5\);/, 'CSS without spaces around its punctuation');
     assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
@@ -53,8 +53,10 @@ describe('widget build', () => {
     const entry = readFileSync(join(out, 'widget.js'), 'utf8');
     assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
     const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1].split('-')[0]).sort();
-    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'flow', 'manage'].sort());
-    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'flow', 'manage'].sort());
+    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'accounts', 'flow', 'manage'].sort());
+    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'accounts', 'flow', 'manage'].sort());
+    // Customer accounts (decision 012) are a chunk of their own: neither the first paint nor the flow carries jose's signing or the account's messages.
+    for (const f of [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-'))]) assert.doesNotMatch(readFileSync(f, 'utf8'), /dpop\+jwt|bw_verify/);
   });
 });
 

@@ -28,7 +28,7 @@ describe('package for developers', () => {
     const el = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'booking-widget') as Record<string, { name: string }[]> | undefined;
     assert.ok(el, 'a declaration with tagName booking-widget');
     const names = (k: string) => el[k].map((x) => x.name);
-    assert.deepEqual(names('attributes'), ['publishable-key', 'api-base', 'service', 'staff', 'locale', 'timezone', 'hour-cycle', 'week-start', 'theme', 'accent', 'radius', 'density', 'name', 'email', 'phone']);
+    assert.deepEqual(names('attributes'), ['publishable-key', 'api-base', 'service', 'staff', 'locale', 'timezone', 'hour-cycle', 'week-start', 'theme', 'accent', 'radius', 'density', 'name', 'email', 'phone', 'accounts']);
     assert.deepEqual(names('events').sort(), ['bw-before-book', 'bw-booked', 'bw-cancelled', 'bw-error', 'bw-hold', 'bw-ready', 'bw-rescheduled', 'bw-step-change']);
     for (const part of ['root', 'service', 'calendar', 'day-free', 'slot', 'input', 'primary', 'notice']) assert.ok(names('cssParts').includes(part), part);
     for (const prop of ['--bw-accent', '--bw-radius', '--bw-font', '--bw-space']) assert.ok(names('cssProperties').includes(prop), prop);

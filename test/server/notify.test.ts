@@ -61,7 +61,7 @@ describe('business settings', () => {
   it('reads and changes the business, its booking page and notification addresses', async () => {
     const s = await shop();
     const before = await ok(s.h.req('GET', '/business', { auth: s.sk }), 200);
-    assert.deepEqual(before, { id: s.businessId, name: 'Salon Test', timezone: 'Europe/Berlin', booking_page_url: null, notification_email: null, reply_to: null });
+    assert.deepEqual(before, { id: s.businessId, name: 'Salon Test', timezone: 'Europe/Berlin', booking_page_url: null, notification_email: null, reply_to: null, accounts: 'off', sign_in_code: 'off' });
     const after = await ok(s.h.req('PATCH', '/business', { auth: s.sk, body: { booking_page_url: 'https://shop.example.com/book', notification_email: 'owner@example.com', reply_to: 'hello@example.com', timezone: 'Europe/Kiev' } }), 200);
     assert.equal(after.booking_page_url, 'https://shop.example.com/book');
     assert.equal(after.timezone, 'Europe/Kyiv', 'aliases are answered in canonical form');

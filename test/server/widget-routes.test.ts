@@ -14,7 +14,7 @@ describe('POST /session', () => {
     assert.equal(r.status, 201);
     parse(C.SessionResponse, r.body);
     assert.equal(Date.parse(r.body.expires_at) - s.h.clock.now, 3600_000);
-    assert.deepEqual(r.body.business, { id: s.businessId, name: 'Salon Test', timezone: 'Europe/Berlin' });
+    assert.deepEqual(r.body.business, { id: s.businessId, name: 'Salon Test', timezone: 'Europe/Berlin', accounts: 'off' });
   });
 
   it('refuses a missing, malformed or unknown key with 401 unauthorized', async () => {

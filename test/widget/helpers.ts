@@ -1,5 +1,6 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { fixture, html, waitUntil } from '@open-wc/testing';
+import { nothing } from 'lit';
 import '../../src/widget/index.ts';
 import type { BookingWidget } from '../../src/widget/booking-widget.ts';
 import { Session } from '../../src/widget/session.ts';
@@ -8,9 +9,11 @@ import { clock } from '../../src/widget/storage.ts';
 export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId: string; staffId: string }
 
 /** A fresh staff member, service and publishable key on the real API server of this test run. */
-export const apiFixture = (payload: { serviceName?: string; description?: string; closedThisMonth?: boolean } = {}) =>
+export const apiFixture = (payload: { serviceName?: string; description?: string; closedThisMonth?: boolean; accounts?: boolean; code?: boolean } = {}) =>
   executeServerCommand<Fixture, typeof payload>('api-fixture', payload);
 export const revokeKey = (keyId: string) => executeServerCommand('api-revoke', { keyId });
+/** The mails the API server has sent so far, oldest first. */
+export const sentMails = () => executeServerCommand<{ to: string; subject: string; text: string }[], undefined>('api-mails');
 export const adminBookings = () => executeServerCommand<{ data: { id: string; start: string; customer: { email: string } }[] }, undefined>('api-bookings');
 
 /** Every request the page makes, as seen by window.fetch (method, URL, headers). */
@@ -41,7 +44,7 @@ export function resetWorld() {
 
 export async function mount(f: Fixture, attrs: Record<string, string> = {}): Promise<BookingWidget> {
   const el = await fixture<BookingWidget>(html`<booking-widget publishable-key=${f.pk} api-base=${f.apiBase} locale=${attrs.locale ?? 'en'} timezone=${attrs.timezone ?? 'Europe/Berlin'}
-      theme=${attrs.theme ?? 'light'} service=${attrs.service ?? ''}><a href="https://example.com/book">Book by phone</a></booking-widget>`);
+      theme=${attrs.theme ?? 'light'} service=${attrs.service ?? ''} accounts=${attrs.accounts ?? nothing}><a href="https://example.com/book">Book by phone</a></booking-widget>`);
   return el;
 }
 

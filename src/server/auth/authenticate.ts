@@ -232,5 +232,11 @@ async function authenticate(c: Context<AppEnv>, deps: Deps, kinds: CredentialKin
     throw new ApiError('origin_not_allowed', 'This origin is no longer allowed for the key behind this session');
   }
   if (!kinds.includes('session')) throw new ApiError('forbidden', 'Session tokens cannot call admin routes; use a secret key from your server');
+  if (claims.customerId) {
+    // A customer's access token lives as long as its family: signed out, reset or erased ends it at once.
+    const family = await deps.store.db.selectFrom('customer_families').select(['customer_id', 'revoked_at']).where('id', '=', claims.familyId!).executeTakeFirst();
+    if (!family || family.revoked_at !== null || family.customer_id !== claims.customerId) throw new ApiError('unauthorized', 'Signed out: sign in again');
+    return { kind: 'session', keyId: claims.keyId, businessId: claims.businessId, mode: claims.mode, origin: claims.origin, sessionId: claims.sessionId, customerId: claims.customerId };
+  }
   return { kind: 'session', keyId: claims.keyId, businessId: claims.businessId, mode: claims.mode, origin: claims.origin, sessionId: claims.sessionId };
 }

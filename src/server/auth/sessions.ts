@@ -6,7 +6,7 @@ import { hashToken, newId, randomToken } from './tokens.ts';
 
 const ALG = 'HS256';
 const ISSUER = 'booking-api';
-const AUDIENCE = 'booking-widget';
+export const AUDIENCE = 'booking-widget';
 /** A signing key stops signing after this long; it keeps verifying for one token lifetime more. */
 export const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
 /** How often an instance looks for a newer signing key: an old one may sign this long after its successor exists. */
@@ -20,7 +20,14 @@ export class SessionExpired extends ApiError {
   }
 }
 
-export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string }
+/**
+ * `customerId` and `familyId`: the token is a customer's access token (decision 012), accepted
+ * wherever a session token is; `sessionId` is then the family's id, which rate limits count by.
+ */
+export interface SessionClaims { businessId: string; keyId: string; mode: Mode; origin: string | null; sessionId: string; customerId?: string; familyId?: string }
+
+/** The audiences of this signer's tokens: sessions and customer access tokens, and customer refresh tokens. */
+export const AUDIENCE_REFRESH = 'booking-refresh';
 
 /** Verified claims, and the signing key (`kid`) that verified them. */
 export interface VerifiedSession extends SessionClaims { signingKeyId: string }
@@ -35,11 +42,25 @@ export interface SessionSigner {
   verify(token: string): Promise<VerifiedSession>;
   /** Drops a signing key removed from the database (by another instance's retirement, or an operator). */
   forget(kid: string): void;
+  /**
+   * Signs claims with the given times and id, with the signing key `kid` (or the active one):
+   * the same input gives the same token, byte for byte (HMAC), which is how a refresh family's
+   * current pair is answered again without being stored (decision 012).
+   */
+  sign(claims: JWTPayload, o: { audience: string; iat: number; exp: number; jti: string; kid?: string }): Promise<{ token: string; kid: string }>;
+  /** The signing key new tokens are signed with now (read outside any write transaction). */
+  activeKid(): Promise<string>;
+  /** The payload of a token of this audience; throws `unauthorized` (expired ones too). */
+  verifyAudience(token: string, audience: string): Promise<JWTPayload>;
 }
 
-/** HMAC keys as WebCrypto keys, imported once: jose would otherwise import the raw bytes for every token. */
-const hmacKey = (stored: string, usage: 'sign' | 'verify') =>
-  crypto.subtle.importKey('raw', new Uint8Array(Buffer.from(stored, 'base64url')), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+/**
+ * HMAC keys as WebCrypto keys, imported once: jose would otherwise import the raw bytes for every
+ * token. A stored key may also sign (a refresh family's pair is re-signed with the key it was
+ * first signed with, decision 012).
+ */
+const hmacKey = (stored: string) =>
+  crypto.subtle.importKey('raw', new Uint8Array(Buffer.from(stored, 'base64url')), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 
 /**
  * Session tokens are JWTs signed with HMAC keys kept in the database, so every API instance on
@@ -55,7 +76,7 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     if (!hit) {
       hit = (async () => {
         const row = await store.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
-        return row ? hmacKey(row.secret, 'verify') : undefined;
+        return row ? hmacKey(row.secret) : undefined;
       })();
       // An unknown kid (a forgery, or a key not stored yet) is asked again next time, never kept.
       void hit.then((key) => key ?? cache.delete(kid), () => cache.delete(kid));
@@ -84,11 +105,11 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
     await retire();
     const newest = await store.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').executeTakeFirst();
     if (newest && opts.now() - newest.created_at < ROTATE_AFTER_MS) {
-      return { kid: newest.kid, secret: await hmacKey(newest.secret, 'sign') };
+      return { kid: newest.kid, secret: await hmacKey(newest.secret) };
     }
     const row = { kid: newId('sig'), secret: randomToken(32), created_at: opts.now() };
     await store.db.insertInto('signing_keys').values(row).execute();
-    return { kid: row.kid, secret: await hmacKey(row.secret, 'sign') };
+    return { kid: row.kid, secret: await hmacKey(row.secret) };
   };
   // digest of a token → what its verification gave. A token is the same bytes each time, so its
   // signature needs checking once; its expiry is checked every time, and an entry counts only
@@ -97,6 +118,11 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
 
   let active = await current();
   let activeCheckedAt = opts.now();
+  const keyFor = async (header: { kid?: string | undefined }) => {
+    const key = header.kid ? await load(header.kid) : undefined;
+    if (!key) throw new ApiError('unauthorized', 'Unknown signing key');
+    return key;
+  };
 
   return {
     async issue(claims) {
@@ -141,6 +167,40 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
       const { exp: _, ...out } = claims;
       return out;
     },
+
+    async activeKid() {
+      if (opts.now() - activeCheckedAt > RECHECK_MS) {
+        active = await current();
+        activeCheckedAt = opts.now();
+      }
+      return active.kid;
+    },
+
+    async sign(claims, o) {
+      if (!o.kid && opts.now() - activeCheckedAt > RECHECK_MS) {
+        active = await current();
+        activeCheckedAt = opts.now();
+      }
+      const kid = o.kid ?? active.kid;
+      const secret = o.kid ? await keyFor({ kid }) : active.secret;
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+        .setIssuer(ISSUER).setAudience(o.audience).setIssuedAt(o.iat).setExpirationTime(o.exp).setJti(o.jti)
+        .sign(secret);
+      return { token, kid };
+    },
+
+    async verifyAudience(token, audience) {
+      try {
+        const { payload } = await jwtVerify(token, keyFor, {
+          algorithms: [ALG], issuer: ISSUER, audience, currentDate: new Date(opts.now()), requiredClaims: ['exp', 'iat', 'jti'],
+        });
+        return payload;
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new ApiError('unauthorized', 'This token has expired; sign in again');
+        throw new ApiError('unauthorized', 'Invalid token');
+      }
+    },
   };
 
   async function verifyToken(token: string): Promise<VerifiedSession & { exp: number }> {
@@ -164,10 +224,14 @@ export async function sessionSigner(store: Store, opts: { now: () => number; ttl
       }
       throw new ApiError('unauthorized', 'Invalid session token');
     }
-    const { bid, kid_api, mode, origin, jti, exp } = payload as Record<string, unknown>;
+    const { bid, kid_api, mode, origin, jti, exp, cus, fam } = payload as Record<string, unknown>;
     if (typeof bid !== 'string' || typeof kid_api !== 'string' || (mode !== 'test' && mode !== 'live')
       || !(origin === null || typeof origin === 'string') || typeof jti !== 'string' || typeof exp !== 'number') {
       throw new ApiError('unauthorized', 'Invalid session token');
+    }
+    if (cus !== undefined || fam !== undefined) {
+      if (typeof cus !== 'string' || typeof fam !== 'string') throw new ApiError('unauthorized', 'Invalid session token');
+      return { businessId: bid, keyId: kid_api, mode, origin, sessionId: fam, customerId: cus, familyId: fam, signingKeyId, exp };
     }
     return { businessId: bid, keyId: kid_api, mode, origin, sessionId: jti, signingKeyId, exp };
   }

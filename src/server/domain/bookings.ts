@@ -13,6 +13,13 @@ import { getBusiness } from './business.ts';
 import { findGuest, guestFor } from './guests.ts';
 import * as idem from './idempotency.ts';
 import { claimSlot } from './slots.ts';
+import { createAccount } from './customers.ts';
+import type { BusinessRow } from '../store/schema.ts';
+
+/** `create_account` on a booking, read by the route: the business (accounts on) and the password's hash. */
+export interface NewAccount { biz: BusinessRow; passwordHash: string }
+/** A booking's answer, with the account it created (for the route to sign in). */
+export type BookedResponse = idem.StoredResponse & { customerId?: string };
 
 export function bookingOut(b: BookingRow): Booking {
   const out: Booking = {
@@ -31,7 +38,7 @@ export function bookingOut(b: BookingRow): Booking {
 export type NewBooking = Omit<BookingRequest, 'start'> & { startMs: number };
 
 /** Claims the slot and inserts the booking, with its notifications; runs inside one write transaction. */
-export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, guestToken: string | undefined, b: NewBooking): Promise<idem.StoredResponse> {
+export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, guestToken: string | undefined, b: NewBooking, account?: NewAccount): Promise<BookedResponse> {
   const now = deps.now();
   const guest = await guestFor(tx, p, guestToken, now);
   // The guest's own hold must not stand in the way of the guest's booking, and keeps its staff member.
@@ -44,7 +51,12 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
     exclude: { guestId: guest.id },
   });
   const manageToken = newManageToken();
+  // Signed in, the booking is the customer's; with create_account, the new account's.
+  const customer = account
+    ? await createAccount(tx, deps, p, account.biz, { email: b.customer.email, name: b.customer.name, phone: b.customer.phone, passwordHash: account.passwordHash, locale: b.locale })
+    : undefined;
   const row: BookingRow = {
+    customer_id: customer?.id ?? p.customerId ?? null,
     id: newId('bk'), business_id: p.businessId, mode: p.mode, service_id: service.id, staff_id: staffId, guest_id: guest.id,
     status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
     timezone: b.timezone, customer_name: b.customer.name, customer_email: b.customer.email, customer_phone: b.customer.phone ?? null,
@@ -56,7 +68,7 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
   // Booking releases the guest's hold: it has done its job.
   await tx.deleteFrom('holds').where('guest_id', '=', guest.id).execute();
   const body: BookingCreated = { booking: bookingOut(row), manage_token: manageToken };
-  return { status: 201, body, headers: { [H.guestToken]: guest.token } };
+  return { status: 201, body, headers: { [H.guestToken]: guest.token }, ...(customer ? { customerId: customer.id } : {}) };
 }
 
 /**
@@ -70,8 +82,9 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
  * The stored answer keeps no secret: a replay gets a freshly issued manage token, and the guest
  * token only back in the header it was sent in.
  */
-export async function bookOnce(deps: Deps, p: SessionPrincipal, key: string, sent: BookingRequest, guestToken: string | undefined, b: NewBooking): Promise<idem.StoredResponse> {
-  const hash = idem.requestHash(sent);
+export async function bookOnce(deps: Deps, p: SessionPrincipal, key: string, sent: BookingRequest, guestToken: string | undefined, b: NewBooking, account?: NewAccount): Promise<BookedResponse> {
+  // A password is never part of what is kept: the key is bound to the request without it.
+  const hash = idem.requestHash(sent.create_account ? { ...sent, create_account: true } : sent);
   const guest = await findGuest(deps.store.db, p, guestToken);
   const scoped = guest ? `guest:${guest.id}:${key}` : `session:${p.sessionId}:${key}`;
   const replay = await deps.store.write(async (tx) => {
@@ -81,7 +94,7 @@ export async function bookOnce(deps: Deps, p: SessionPrincipal, key: string, sen
   if (replay) return replay;
   try {
     return await deps.store.write(async (tx) => {
-      const res = await createBooking(tx, deps, p, guestToken, b);
+      const res = await createBooking(tx, deps, p, guestToken, b, account);
       await idem.finish(tx, p, scoped, withoutSecrets(res));
       return res;
     }, p.businessId);
@@ -110,9 +123,9 @@ async function withSecrets(tx: Tx, stored: idem.StoredResponse, guestToken: stri
   return { status: 201, body, headers: guestToken ? { [H.guestToken]: guestToken } : {} };
 }
 
-/** A guest's bookings: upcoming first, soonest first; then the rest, most recent first. */
-export async function guestBookings(db: Tx, guestId: string, now: number): Promise<BookingRow[]> {
-  const rows = await db.selectFrom('bookings').selectAll().where('guest_id', '=', guestId).limit(200).execute();
+/** A guest's (or, by `customer_id`, an account's) bookings: upcoming first, soonest first; then the rest, most recent first. */
+export async function guestBookings(db: Tx, ownerId: string, now: number, by: 'guest_id' | 'customer_id' = 'guest_id'): Promise<BookingRow[]> {
+  const rows = await db.selectFrom('bookings').selectAll().where(by, '=', ownerId).orderBy('start_ms', 'desc').limit(200).execute();
   const upcoming = (b: BookingRow) => b.status === 'confirmed' && b.end_ms > now;
   return rows.sort((a, b) => (upcoming(a) === upcoming(b) ? (upcoming(a) ? a.start_ms - b.start_ms : b.start_ms - a.start_ms) : upcoming(a) ? -1 : 1));
 }

@@ -12,7 +12,8 @@ import { mailboxRoutes } from './mailbox.ts';
 import { mountRoutes } from './mount.ts';
 import { ROUTE_TABLE } from '../routes/index.ts';
 
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken].join(', ');
+// DPoP: the proofs of customer accounts' sign-in and refresh (decision 012).
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken, 'DPoP'].join(', ');
 
 /** The whole HTTP app; `deps` carries every outside thing it touches, so tests build their own. */
 /**

@@ -4,6 +4,7 @@ import { compose, mailerFor, type Mailer } from './email.ts';
 import { manageLink, type EmailKind, type EmailPayload } from './outbox.ts';
 import { deliverWebhook, type Attempt } from './webhooks.ts';
 import { systemResolve } from './fence.ts';
+import { composeAccountMail, isAccountMail, issueSecret, type AccountMailPayload } from './account-mail.ts';
 
 const HOUR = 3600_000;
 /** Due messages looked at per poll: taken round-robin by business, oldest due first in each round. */
@@ -86,6 +87,20 @@ export function notifier(deps: Deps, opts: { mailDir: string; mailer?: Mailer })
       return deliverWebhook(hook.url, hook.secret, m.event_id, m.payload, cfg.webhookTimeoutMs, now, { mode: hook.mode, allowLoopback: cfg.webhookAllowLoopback, resolve: deps.resolve ?? systemResolve });
     }
     const started = performance.now();
+    if (isAccountMail(m.kind)) {
+      try {
+        // The account's mails (decision 012): the secret is made now; an erased account gets nothing.
+        const customer = await db.selectFrom('customers').selectAll().where('id', '=', m.booking_id).executeTakeFirst();
+        if (!customer) return { ok: true, statusCode: null, durationMs: 0, error: null, excerpt: 'the account was erased: nothing to send' };
+        const business = await db.selectFrom('businesses').selectAll().where('id', '=', m.business_id).executeTakeFirstOrThrow();
+        const secret = await issueSecret(db, customer, m.kind, now);
+        const { link } = JSON.parse(m.payload) as AccountMailPayload;
+        await mailer.send(composeAccountMail(m.id, m.kind, customer, business, link, secret, cfg));
+        return { ok: true, statusCode: null, durationMs: Math.round(performance.now() - started), error: null, excerpt: null };
+      } catch (err) {
+        return { ok: false, statusCode: null, durationMs: Math.round(performance.now() - started), error: String((err as Error).message ?? err).slice(0, 200), excerpt: null };
+      }
+    }
     try {
       const p = JSON.parse(m.payload) as EmailPayload;
       const business = await db.selectFrom('businesses').selectAll().where('id', '=', m.business_id).executeTakeFirstOrThrow();

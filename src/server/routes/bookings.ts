@@ -2,7 +2,13 @@ import { AdminBookingsQuery, BookingCreated, BookingList, BookingRequest, H } fr
 import { route } from '../http/route.ts';
 import { BookingHeaders, GuestToken } from '../http/headers.ts';
 import { ZONE_NOTE, checked, instant, knownZone } from '../http/inputs.ts';
-import { bookOnce, bookingOut, businessBookings, guestBookings } from '../domain/bookings.ts';
+import * as z from 'zod/mini';
+import { TokenPair } from '../../contract/accounts.ts';
+import { bookOnce, bookingOut, businessBookings, guestBookings, type NewAccount } from '../domain/bookings.ts';
+import { accountsOn, startFamily } from '../domain/customers.ts';
+import { checkNewPassword, hashPassword } from '../auth/passwords.ts';
+import { DPOP_HEADER, verifyDpop } from '../auth/dpop.ts';
+import { invalid } from '../http/errors.ts';
 import { findGuest } from '../domain/guests.ts';
 
 /** The request as sent (what its Idempotency-Key is bound to), and the server's reading of it. */
@@ -13,11 +19,22 @@ const Book = checked(BookingRequest, { timezone: ZONE_NOTE }, (sent) => ({
 export const bookingRoutes = [
   route({
     method: 'post', path: '/bookings', auth: 'session', summary: 'Book a slot (Idempotency-Key required)',
-    headers: BookingHeaders, body: Book, ok: [201, BookingCreated],
+    headers: z.extend(BookingHeaders, { [DPOP_HEADER]: z.optional(z.string()) }), body: Book,
+    ok: [201, z.extend(BookingCreated, { tokens: z.optional(TokenPair) })],
     errors: ['not_found', 'slot_taken', 'idempotency_in_progress', 'idempotency_mismatch'],
     handler: async ({ deps, principal, headers, body }, c) => {
-      const res = await bookOnce(deps, principal, headers[H.idempotencyKey], body.sent, headers[H.guestToken], body.booking);
+      // create_account: sign up and book in one step; the answer adds the new account's tokens (decision 012).
+      let account: (NewAccount & { jkt: string }) | undefined;
+      if (body.sent.create_account) {
+        if (principal.customerId) throw invalid('create_account', 'Already signed in: book without create_account');
+        const biz = await accountsOn(deps.store.db, principal);
+        checkNewPassword(body.sent.create_account.password, 'create_account.password');
+        const jkt = await verifyDpop(c, deps);
+        account = { biz, jkt, passwordHash: await hashPassword(body.sent.create_account.password) };
+      }
+      const res = await bookOnce(deps, principal, headers[H.idempotencyKey], body.sent, headers[H.guestToken], body.booking, account);
       for (const [k, v] of Object.entries(res.headers)) c.header(k, v);
+      if (account && res.customerId) return c.json({ ...(res.body as object), tokens: await startFamily(deps, principal, res.customerId, account.jkt) }, 201);
       return c.json(res.body as object, res.status as 201);
     },
   }),

@@ -14,6 +14,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { businessRoutes } from './business.ts';
 import { businessesRoutes } from './businesses.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { accountRoutes } from './accounts.ts';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
@@ -31,6 +32,6 @@ export const ROUTE_TABLE: readonly Route[] = [
   ...systemRoutes,
   ...under(API_BASE_PATH, [
     ...sessionRoutes, ...serviceRoutes, ...availabilityRoutes, ...holdRoutes, ...bookingRoutes, ...manageRoutes,
-    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...businessesRoutes, ...webhookRoutes, openApiRoute,
+    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...businessesRoutes, ...webhookRoutes, ...accountRoutes, openApiRoute,
   ]),
 ];

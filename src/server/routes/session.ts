@@ -14,7 +14,7 @@ export const sessionRoutes = [
       return {
         session_token: session.token,
         expires_at: iso(session.expiresAt),
-        business: { id: business.id, name: business.name, timezone: business.timezone },
+        business: { id: business.id, name: business.name, timezone: business.timezone, accounts: business.accounts ?? 'off' },
       };
     },
   }),

@@ -379,6 +379,82 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   },
 
   /**
+   * Customer accounts (issue 18, decision 012): the business's two settings, the accounts, their
+   * refresh-token families (one row per signed-in device: the current pair is re-made from the
+   * row, never stored), the single-use secrets mailed to them (digests only), the DPoP proofs seen
+   * (until they are too old to be accepted anyway), and a booking's link to its account.
+   * Safe to run again after a crash part way (SQLite runs migrations outside a transaction).
+   */
+  '0010_customer_accounts': {
+    async up(db: Kysely<any>) {
+      const has = async (table: string, column: string) => {
+        if (dialect === 'postgres') {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = ${table} and column_name = ${column}`.execute(db);
+          return Number(rows[0]?.n) > 0;
+        }
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info(${table}) where name = ${column}`.execute(db);
+        return Number(rows[0]?.n) > 0;
+      };
+      if (!(await has('businesses', 'accounts'))) await db.schema.alterTable('businesses').addColumn('accounts', 'text', (c) => c.notNull().defaultTo('off')).execute();
+      if (!(await has('businesses', 'sign_in_code'))) await db.schema.alterTable('businesses').addColumn('sign_in_code', 'text', (c) => c.notNull().defaultTo('off')).execute();
+      if (!(await has('bookings', 'customer_id'))) await db.schema.alterTable('bookings').addColumn('customer_id', 'text').execute();
+      await db.schema.createIndex('bookings_customer').ifNotExists().on('bookings').columns(['customer_id', 'start_ms']).execute();
+
+      await db.schema.createTable('customers').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addColumn('mode', 'text', (c) => c.notNull())
+        // Lower-cased; unique among verified accounts only (an unverified duplicate proves nothing).
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('phone', 'text')
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text')
+        .addColumn('email_verified_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('customers_email').ifNotExists().on('customers').columns(['business_id', 'mode', 'email']).execute();
+
+      await db.schema.createTable('customer_families').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+        .addColumn('business_id', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text')
+        // The DPoP key's thumbprint (RFC 7638) the family's refresh tokens are bound to.
+        .addColumn('jkt', 'text', (c) => c.notNull())
+        // The current pair: its number in the family, when it was made (seconds) and with which signing key.
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('issued_at', 'bigint', (c) => c.notNull())
+        .addColumn('kid', 'text', (c) => c.notNull())
+        .addColumn('rotated_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .execute();
+      await db.schema.createIndex('customer_families_customer').ifNotExists().on('customer_families').column('customer_id').execute();
+
+      await db.schema.createTable('customer_secrets').ifNotExists()
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('customer_secrets_customer').ifNotExists().on('customer_secrets').columns(['customer_id', 'purpose']).execute();
+
+      await db.schema.createTable('dpop_proofs').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dpop_proofs_expiry').ifNotExists().on('dpop_proofs').column('expires_ms').execute();
+    },
+  },
+
+  /**
    * Hubs (issue 21): a hub groups businesses, and its keys (`hk_…`) act on every business of it.
    * Hub keys live in their own table: an `api_keys` row belongs to exactly one business, and every
    * query that reads one says so. A business joins at most one hub.

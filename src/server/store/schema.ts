@@ -8,6 +8,8 @@ export type Mode = 'test' | 'live';
 export interface BusinessRow {
   id: string; name: string; timezone: string; created_at: number;
   booking_page_url: string | null; notification_email: string | null; reply_to: string | null;
+  /** Customer accounts (0010): `off` or `optional`; a one-time code after the password: `off` or `required` (the database's default: `off`). */
+  accounts?: 'off' | 'optional'; sign_in_code?: 'off' | 'required';
   /** The hub it belongs to, if any (0014). */
   hub_id?: string | null;
 }
@@ -59,6 +61,8 @@ export interface BookingRow {
   locale: string | null;
   /** The calendar SEQUENCE of its latest change: 0, then one more per reschedule and cancellation (0008). */
   ics_sequence: number;
+  /** The customer account the booking belongs to (0010), or null for a guest's. */
+  customer_id?: string | null;
 }
 
 /** A manage token issued after the booking's first one (for a mail's link or a replayed answer): its digest only. */
@@ -93,6 +97,27 @@ export interface DeliveryAttemptRow {
  */
 export interface AvailabilityGenerationRow { business_id: string; generation: number; catalog_generation: number }
 
+/** A customer account (0010); `email` lower-cased. */
+export interface CustomerRow {
+  id: string; business_id: string; mode: Mode; email: string; name: string; phone: string | null; password_hash: string;
+  locale: string | null; email_verified_at: number | null; created_at: number;
+}
+
+/** One signed-in device: its refresh tokens' family, bound to one DPoP key (decision 012). */
+export interface CustomerFamilyRow {
+  id: string; customer_id: string; business_id: string; mode: Mode; key_id: string; origin: string | null; jkt: string;
+  generation: number; issued_at: number; kid: string; rotated_at: number | null; created_at: number;
+  revoked_at: number | null; revoked_reason: string | null;
+}
+
+/** A mailed single-use secret (verification link, reset link, sign-in code): its digest only. */
+export interface CustomerSecretRow {
+  hash: string; customer_id: string; purpose: 'verify' | 'reset' | 'code'; expires_ms: number; used_at: number | null;
+  attempts: number; created_at: number;
+}
+
+export interface DpopProofRow { id: string; expires_ms: number }
+
 export interface DB {
   businesses: BusinessRow;
   api_keys: ApiKeyRow;
@@ -111,6 +136,10 @@ export interface DB {
   outbox: OutboxRow;
   delivery_attempts: DeliveryAttemptRow;
   availability_generations: AvailabilityGenerationRow;
+  customers: CustomerRow;
+  customer_families: CustomerFamilyRow;
+  customer_secrets: CustomerSecretRow;
+  dpop_proofs: DpopProofRow;
   // Kysely's own bookkeeping tables are not typed here.
   _unused?: { id: Generated<number> };
 }
