@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_ADMIN_PER_MINUTE: Count,
   RATE_LIMIT_PUBLIC_PER_MINUTE: Count,
   RATE_LIMIT_CATALOG_PER_MINUTE: Count,
+  RATE_LIMIT_SIGNIN_PER_MINUTE: Count,
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
   HOLDS_PER_SESSION: Count,
@@ -31,7 +33,9 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
-  limits: { sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number };
+  limits: { sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number;
+    /** Dashboard sign-in attempts per client IP per minute, and per account (email) per 15 minutes; unset or 0 is off. */
+    signinPerMinute?: number; signinPerAccount?: number };
   /** How many proxy hops in front of us append to X-Forwarded-For; 0 = believe none of it. */
   trustProxy: number;
   holdMinutes: number;
@@ -75,7 +79,7 @@ export interface NotifyConfig {
 }
 
 export const defaultConfig: Config = {
-  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120 },
+  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120, signinPerMinute: 10, signinPerAccount: 10 },
   trustProxy: 0,
   holdMinutes: 10,
   holdCaps: { perSession: 2, perClientPerBusiness: 5, perClient: 20 },
@@ -112,6 +116,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       adminPerMinute: int('RATE_LIMIT_ADMIN_PER_MINUTE', d.limits.adminPerMinute),
       publicPerMinute: int('RATE_LIMIT_PUBLIC_PER_MINUTE', d.limits.publicPerMinute),
       catalogPerMinute: int('RATE_LIMIT_CATALOG_PER_MINUTE', d.limits.catalogPerMinute),
+      signinPerMinute: int('RATE_LIMIT_SIGNIN_PER_MINUTE', d.limits.signinPerMinute ?? 10),
+      signinPerAccount: int('RATE_LIMIT_SIGNIN_PER_ACCOUNT', d.limits.signinPerAccount ?? 10),
     },
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),

@@ -6,8 +6,13 @@ import type { Mode } from './store/schema.ts';
 import type { SessionSigner } from './auth/sessions.ts';
 import type { RateLimits } from './auth/ratelimit.ts';
 import type { Resolve } from './notify/fence.ts';
+import type { UsageCounter } from './domain/usage.ts';
 
-export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode }
+/**
+ * Admin rights over one business in one mode: a secret key, or a dashboard operator acting
+ * through the server (`operatorId` set, `keyId` then names no key).
+ */
+export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode; operatorId?: string }
 export interface SessionPrincipal { kind: 'session'; keyId: string; businessId: string; mode: Mode; origin: string | null; sessionId: string }
 /** A publishable key from an allowed origin: what `POST /session` exchanges for a session token. */
 export interface PublishablePrincipal { kind: 'publishable'; keyId: string; businessId: string; mode: Mode; origin: string | null }
@@ -21,6 +26,8 @@ export interface Deps {
   now: () => number;
   sessions: SessionSigner;
   limits: RateLimits;
+  /** Requests and refusals per key and day, counted in memory and written now and then. */
+  usage: UsageCounter;
   /** How webhook destinations' names are resolved; injected by tests that play DNS (default: the system's). */
   resolve?: Resolve;
   /** `draining` turns true on shutdown, so the readiness check sends load balancers elsewhere. */

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { normalizeIp } from '../http/client-ip.ts';
 
-export type Bucket = 'session' | 'catalog' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public';
+export type Bucket = 'session' | 'catalog' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public' | 'signin' | 'signinAccount';
 
 export interface RateLimits {
   /**
@@ -20,6 +20,7 @@ export interface RateLimits {
 /** Each bucket's name in `RateLimit-Policy` and `RateLimit`. */
 const POLICY_NAMES: Record<Bucket, string> = {
   session: 'session', catalog: 'catalog', widgetMinute: 'widget', widgetHour: 'widget-hour', admin: 'admin', public: 'public',
+  signin: 'signin', signinAccount: 'signin-account',
 };
 
 /**
@@ -36,6 +37,9 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
     public: { points: limits.publicPerMinute, duration: 60 },
     // Catalog reads with the publishable key itself, per client IP (they carry no session to count by).
     catalog: { points: limits.catalogPerMinute, duration: 60 },
+    // Dashboard sign-ins: per client IP, and per account (every attempt at one email, 15 minutes).
+    signin: { points: limits.signinPerMinute ?? 0, duration: 60 },
+    signinAccount: { points: limits.signinPerAccount ?? 0, duration: 900 },
   };
   const limiters = new Map<Bucket, LimiterLike>();
   for (const [bucket, s] of Object.entries(spec) as [Bucket, typeof spec.session][]) {

@@ -5,6 +5,7 @@ import type { Tx } from '../store/db.ts';
 import type { BookingRow } from '../store/schema.ts';
 import { recordBookingEvent } from '../notify/outbox.ts';
 import { claimSlot } from './slots.ts';
+import type { Actor } from './activity.ts';
 
 // What a booking's manage token allows: read, cancel and move that one booking.
 
@@ -60,4 +61,29 @@ export function rescheduleBooking(deps: Deps, id: string, token: string, to: { s
     await recordBookingEvent(tx, deps.config.notify, now, 'booking.rescheduled', rescheduled);
     return rescheduled;
   });
+}
+
+/**
+ * The merchant cancels on the customer's behalf (the dashboard): the booking is found by id within
+ * the operator's business and mode, the customer gets the usual cancellation email, and the
+ * activity log names the operator.
+ */
+export async function cancelForCustomer(deps: Deps, scope: { businessId: string; mode: string }, id: string, reason: string | undefined, actor: Actor): Promise<BookingRow> {
+  const find = async (db: Tx) => {
+    const row = await db.selectFrom('bookings').selectAll().where('id', '=', id)
+      .where('business_id', '=', scope.businessId).where('mode', '=', scope.mode as BookingRow['mode']).executeTakeFirst();
+    if (!row) throw notFound('Booking');
+    return row;
+  };
+  await find(deps.store.db);
+  return deps.store.write(async (tx) => {
+    const row = await find(tx);
+    if (row.status === 'cancelled') return row;
+    const now = deps.now();
+    const change = { status: 'cancelled' as const, cancelled_at: now, cancel_reason: reason ?? null, ics_sequence: row.ics_sequence + 1 };
+    const cancelled = { ...row, ...change };
+    await tx.updateTable('bookings').set(change).where('id', '=', row.id).execute();
+    await recordBookingEvent(tx, deps.config.notify, now, 'booking.cancelled', cancelled, actor);
+    return cancelled;
+  }, scope.businessId);
 }

@@ -13,6 +13,7 @@ import { staffRoutes } from './staff.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { businessRoutes } from './business.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { activityRoutes } from './activity.ts';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
@@ -30,6 +31,6 @@ export const ROUTE_TABLE: readonly Route[] = [
   ...systemRoutes,
   ...under(API_BASE_PATH, [
     ...sessionRoutes, ...serviceRoutes, ...availabilityRoutes, ...holdRoutes, ...bookingRoutes, ...manageRoutes,
-    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...webhookRoutes, openApiRoute,
+    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...webhookRoutes, ...activityRoutes, openApiRoute,
   ]),
 ];
