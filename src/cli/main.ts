@@ -250,6 +250,7 @@ async function demoCommand(args: string[]) {
     Theming playground   ${u}/demo/playground.html
     Strict CSP page      ${u}/demo/strict-csp.html
     Two widgets          ${u}/demo/two-widgets.html
+    Dashboard            ${u}/dashboard   (sign in as ${keys!.operator?.email ?? '(none)'}, password ${keys!.operator?.password ?? '(none)'})
     Mailbox              ${u}/demo/mailbox   (the emails the demo sent, as .eml files in ${mailDirFor(configFromEnv(), values.db)})
     OpenAPI              ${u}/api/v1/openapi.json
 

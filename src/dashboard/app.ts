@@ -166,7 +166,7 @@ export class BwDashboard extends LitElement {
           ${(['test', 'live'] as const).map((m) => html`<button type="button" class="mode-${m}" aria-pressed=${v.mode === m ? 'true' : 'false'} @click=${() => this.go({ ...v, mode: m })}>${m === 'test' ? t.modeTest : t.modeLive}</button>`)}
         </div>
         ${this.settings()}
-        <span class="muted">${me.operator.email}</span>
+        <span class="muted operator-email">${me.operator.email}</span>
         <button type="button" @click=${() => void this.signOut()}>${t.signOut}</button>
       </header>
       <nav aria-label=${t.mainNav}><ul>

@@ -89,14 +89,13 @@ export class KeysPage extends Page<Keys> {
       </div>
       <p class="muted">${mode === 'test' ? t.keysTestHint : t.keysLiveHint}</p>
       ${keys.length === 0 ? html`<p class="empty">${t.noKeys}</p>` : html`<div class="table-wrap"><table>
-        <thead><tr><th scope="col">${t.name}</th><th scope="col">${t.key}</th><th scope="col">${t.allowedOrigins}</th><th scope="col">${t.status}</th><th scope="col">${t.created}</th><th scope="col">${t.lastUsed}</th><th scope="col"><span class="sr-only">${t.edit}</span></th></tr></thead>
+        <thead><tr><th scope="col">${t.name}</th><th scope="col">${t.allowedOrigins}</th><th scope="col">${t.status}</th><th scope="col"><span class="sr-only">${t.edit}</span></th></tr></thead>
         <tbody>${keys.map((k) => html`<tr class=${k.status}>
-          <td>${k.name}</td>
-          <td><code>${k.prefix}…${k.last4}</code><br><small class="muted">${k.type === 'secret' ? t.secret : t.publishable}</small></td>
+          <th scope="row">${k.name}<br><code>${k.prefix}…${k.last4}</code><br><small class="muted">${k.type === 'secret' ? t.secret : t.publishable}</small></th>
           <td>${this.originsCell(k)}</td>
-          <td><span class="status status-${k.status}">${k.status === 'active' ? t.active : t.revoked}</span></td>
-          <td>${formatDateTime(k.created_at)}</td>
-          <td>${formatDateTime(k.last_used_at)}</td>
+          <td><span class="status status-${k.status}">${k.status === 'active' ? t.active : t.revoked}</span>
+            <br><small class="muted">${t.created}: ${formatDateTime(k.created_at)}</small>
+            <br><small class="muted">${t.lastUsed}: ${formatDateTime(k.last_used_at)}</small></td>
           <td class="actions">${k.status === 'active' ? html`
             <button type="button" aria-label="${t.edit}: ${k.name}" @click=${() => { this.editing = k; this.formError = undefined; void this.updateComplete.then(() => openDialog(this, 'key-edit')); }}>${t.edit}</button>
             <button type="button" class="danger" aria-label="${t.revoke}: ${k.name}" @click=${() => { this.revoking = k; this.formError = undefined; void this.updateComplete.then(() => openDialog(this, 'key-revoke')); }}>${t.revoke}</button>` : nothing}</td>
