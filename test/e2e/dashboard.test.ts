@@ -85,6 +85,10 @@ e2e('creates a publishable key for a shop origin, shows it once, copies the snip
   assert.ok(snippet.includes(`publishable-key="${pk}"`) && snippet.includes(`service="${biz.serviceId}"`) && snippet.includes('locale="de"'), snippet);
   // The key does not allow the dashboard's own origin: the preview says so and offers to add it.
   await visible(page.getByText(`This key does not allow ${world.api}`));
+  // One click allows it, and the real widget runs in the preview under the dashboard's strict CSP
+  // (its own lit-html Trusted Types policy beside the dashboard's).
+  await page.getByRole('button', { name: 'Allow this dashboard for the key' }).click();
+  await visible(page.locator('.preview-frame booking-widget bw-calendar button.free').first());
 
   // The full key is nowhere in the keys page once its dialog is gone.
   await nav(page, 'API keys');
