@@ -160,7 +160,7 @@ e2e("changes the hours in the week editor and the widget's availability follows"
   assert.deepEqual(await slots(shopPage).allInnerTexts(), ['10:00', '11:00']);
 });
 
-e2e("cancels a booking in the dashboard on the customer's behalf, and the customer's cancellation email goes out", async (_t, track) => {
+e2e("moves and then cancels a booking in the dashboard on the customer's behalf, and the customer's emails go out", async (_t, track) => {
   const biz = await world.business();
   const email = await operatorFor(biz);
   const shopPage = await (await world.newContext().then(track)).newPage();
@@ -177,6 +177,17 @@ e2e("cancels a booking in the dashboard on the customer's behalf, and the custom
   await page.getByRole('button', { name: 'Open: Grace Hopper' }).click();
   const dialog = page.getByRole('dialog', { name: 'Booking: Grace Hopper' });
   await visible(dialog.getByText('grace.dash@example.com'));
+  // First moved, a week on at 12:00 Berlin time: the customer is told by the usual email.
+  const weekOn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + 7 * 86_400_000));
+  await dialog.getByLabel('Date').fill(weekOn);
+  await dialog.getByLabel('New time (HH:MM)').fill('12:00');
+  await dialog.getByRole('button', { name: 'Move booking' }).click();
+  const movedMail = await world.email('grace.dash@example.com', /^Moved:/);
+  assert.match(movedMail.subject, /Moved/);
+  const { data: after } = await biz.admin<{ data: { start: string; customer: { email: string } }[] }>('GET', '/bookings');
+  const moved = after.find((b) => b.customer.email === 'grace.dash@example.com')!;
+  assert.equal(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' }).format(new Date(moved.start)),
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'short', timeStyle: 'short' }).format(new Date(`${weekOn}T12:00:00Z`)), 'moved to 12:00 in Berlin');
   await dialog.getByLabel('Reason (optional, for your records)').fill('Stylist ill');
   await dialog.getByRole('button', { name: 'Cancel booking' }).click();
   await visible(dialog.locator('.status-cancelled'));

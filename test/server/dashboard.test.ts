@@ -240,6 +240,26 @@ describe('dashboard: acting through the server', () => {
   });
 });
 
+describe('dashboard: moving a booking', () => {
+  it("should reschedule on the customer's behalf to a free time, refuse a taken one, and queue the customer's email", async () => {
+    const { h, s, businessId, serviceId, session } = await salonWithOperator();
+    const made = await ok(h.req('POST', '/bookings', { auth: session, origin: SHOP, headers: { 'idempotency-key': idemKey() }, body: booking(serviceId, '2027-03-02T09:00:00Z') }), 201);
+    const other = await ok(h.req('POST', '/bookings', { auth: session, origin: SHOP, headers: { 'idempotency-key': idemKey() }, body: booking(serviceId, '2027-03-03T09:00:00Z', { staff_id: made.booking.staff_id }) }), 201);
+    const path = `/b/${businessId}/test/bookings/${made.booking.id}/reschedule`;
+    expectError(await dash(h, s, 'POST', path, { start: '2027-03-03T09:00:00Z', staff_id: made.booking.staff_id }), 409, 'slot_taken');
+    const bad = await dash(h, s, 'POST', path, { start: 'tomorrow' });
+    expectError(bad, 400, 'invalid_request');
+    assert.equal(bad.body.error.fields[0].property, 'start');
+    const moved = await ok(dash(h, s, 'POST', path, { start: '2027-03-04T10:00:00Z' }), 200);
+    assert.equal(moved.start, '2027-03-04T10:00:00.000Z');
+    const mails = await h.store.db.selectFrom('outbox').select(['kind', 'channel']).where('booking_id', '=', made.booking.id).execute();
+    assert.ok(mails.some((m) => m.channel === 'email' && m.kind === 'rescheduled'), JSON.stringify(mails));
+    const log = await ok(dash(h, s, 'GET', `/b/${businessId}/test/activity?limit=1`), 200);
+    assert.deepEqual([log.data[0].action, log.data[0].actor.type, log.data[0].target.id], ['booking.rescheduled', 'operator', made.booking.id]);
+    assert.equal(other.booking.status, 'confirmed');
+  });
+});
+
 describe('admin: GET /activity and GET /usage', () => {
   it('should list changes newest first with their actor, page by cursor, and keep modes apart', async () => {
     const sh = await shop();

@@ -2,12 +2,28 @@ import { html, nothing } from 'lit';
 import type { AdminService, AdminStaff, Booking } from '../../contract/index.ts';
 import { call } from '../api.ts';
 import { formatDateTime, t } from '../i18n.ts';
-import { Page, closeDialog, openDialog } from '../ui.ts';
+import { Page, closeDialog, formValues, openDialog } from '../ui.ts';
 
 interface Data { bookings: Booking[]; services: AdminService[]; staff: AdminStaff[] }
 type When = 'upcoming' | 'past' | 'all';
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The zone's offset from UTC at an instant, in milliseconds, from Intl (no offset arithmetic of our own). */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - Math.floor(ms / 1000) * 1000;
+}
+
+/** A wall time in a zone as an instant (the first of a repeated hour; the server refuses one in a gap). */
+export function wallToInstant(date: string, time: string, timeZone: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return undefined;
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  if (Number.isNaN(wall)) return undefined;
+  const first = wall - offsetAt(wall, timeZone);
+  return new Date(wall - offsetAt(first, timeZone)).toISOString();
+}
 
 /** Bookings: filter by time, status, staff, service and customer; open one; cancel on the customer's behalf. */
 export class BookingsPage extends Page<Data> {
@@ -61,6 +77,15 @@ export class BookingsPage extends Page<Data> {
     if (await this.change(async () => (after = await call<Booking>('POST', `${this.base}/bookings/${b.id}/cancel`, reason ? { reason } : {})))) this.opened = after;
   }
 
+  private async moveOpened(e: SubmitEvent) {
+    e.preventDefault();
+    const b = this.opened!;
+    const v = formValues(e.target as HTMLFormElement);
+    const start = wallToInstant(v.date ?? '', (v.time ?? '').trim(), this.ctx.timezone);
+    let after: Booking | undefined;
+    if (await this.change(async () => (after = await call<Booking>('POST', `${this.base}/bookings/${b.id}/reschedule`, { start: start ?? '' })), t.saved)) this.opened = after;
+  }
+
   private filters(d: Data) {
     const f = this.filter;
     const sel = (id: string, label: string, name: keyof BookingsPage['filter'], opts: [string, string][]) => html`<div class="field"><label for=${id}>${label}</label>
@@ -107,6 +132,16 @@ export class BookingsPage extends Page<Data> {
             ${b.cancelled_at ? html`<dt>${t.cancelled}</dt><dd>${formatDateTime(b.cancelled_at, tz)}</dd>` : nothing}
           </dl>
           ${this.formMessage()}
+          ${b.status === 'confirmed' ? html`<form class="move" @submit=${(e: SubmitEvent) => void this.moveOpened(e)} novalidate>
+            <h3>${t.moveTitle(tz ?? '')}</h3>
+            <div class="row">
+              <div class="field"><label for="bk-move-date">${t.date}</label><input id="bk-move-date" name="date" type="date" .value=${new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(b.start))}></div>
+              <div class="field"><label for="bk-move-time">${t.newTime}</label><input id="bk-move-time" name="time" inputmode="numeric" maxlength="5" aria-invalid=${this.formError?.field('start') ? 'true' : 'false'} aria-describedby="bk-move-err"></div>
+            </div>
+            <small id="bk-move-err" class="field-error">${this.formError?.field('start') ?? ''}</small>
+            <p class="muted">${t.moveNotice}</p>
+            <button type="submit">${t.moveBooking}</button>
+          </form>` : nothing}
           ${b.status === 'confirmed' ? html`<form @submit=${(e: SubmitEvent) => void this.cancelOpened(e)}>
             <p class="warn">${t.cancelBookingConfirm}</p>
             <div class="field"><label for="bk-reason">${t.reason}</label><input id="bk-reason" name="reason" maxlength="500"></div>

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { API_BASE_PATH, MAX_BODY_BYTES, MerchantCancel, SignIn, type DashboardMe } from '../../contract/index.ts';
+import { API_BASE_PATH, MAX_BODY_BYTES, MerchantCancel, RescheduleRequest, SignIn, type DashboardMe } from '../../contract/index.ts';
 import type { AppEnv, Deps, SecretPrincipal } from '../context.ts';
 import { ipBucket, limit } from '../auth/authenticate.ts';
 import { ApiError } from '../http/errors.ts';
@@ -10,7 +10,8 @@ import { answerRoute } from '../http/mount.ts';
 import type { Route } from '../http/route.ts';
 import { readBody } from '../http/validate.ts';
 import { bookingOut } from '../domain/bookings.ts';
-import { cancelForCustomer } from '../domain/manage.ts';
+import { cancelForCustomer, rescheduleForCustomer } from '../domain/manage.ts';
+import { instant } from '../http/inputs.ts';
 import type { OperatorSessionRow } from '../store/schema.ts';
 import { findOperator, normalEmail, operatorBusinesses } from './operators.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
@@ -153,6 +154,14 @@ export function dashboardRoutes(app: Hono<AppEnv>, deps: Deps, routes: readonly 
     const p = c.get('principal') as SecretPrincipal;
     const body = await readBody(c, MerchantCancel, { emptyOk: true });
     const row = await cancelForCustomer(deps, p, c.req.param('id') ?? '', body.reason, { type: 'operator', id: p.operatorId ?? null });
+    return c.json(bookingOut(row), 200);
+  });
+
+  app.post(`${scoped}/bookings/:id/reschedule`, asBusiness, async (c) => {
+    const p = c.get('principal') as SecretPrincipal;
+    const body = await readBody(c, RescheduleRequest);
+    const to = { startMs: instant(body.start, 'start'), staffId: body.staff_id };
+    const row = await rescheduleForCustomer(deps, p, c.req.param('id') ?? '', to, { type: 'operator', id: p.operatorId ?? null });
     return c.json(bookingOut(row), 200);
   });
 
