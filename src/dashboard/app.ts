@@ -108,6 +108,12 @@ export class BwDashboard extends LitElement {
     this.view = { v: 'signed-out' };
   }
 
+  /** Another language: this element and every page in it render their text again. */
+  private relabel() {
+    this.requestUpdate();
+    for (const el of this.querySelectorAll<LitElement>('*')) if (el instanceof LitElement) el.requestUpdate();
+  }
+
   private applyTheme() {
     if (this.theme === 'auto') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = this.theme;
@@ -116,7 +122,7 @@ export class BwDashboard extends LitElement {
   private settings() {
     return html`<div class="settings">
       <label>${t.language}
-        <select @change=${(e: Event) => { this.uiLang = (e.target as HTMLSelectElement).value as Lang; localStorage.setItem('bw-dashboard-lang', this.uiLang); setLang(this.uiLang); this.requestUpdate(); }}>
+        <select @change=${(e: Event) => { this.uiLang = (e.target as HTMLSelectElement).value as Lang; localStorage.setItem('bw-dashboard-lang', this.uiLang); setLang(this.uiLang); this.relabel(); }}>
           <option value="en" ?selected=${currentLang() === 'en'}>English</option>
           <option value="de" ?selected=${currentLang() === 'de'}>Deutsch</option>
         </select></label>
