@@ -31,6 +31,9 @@ export default tseslint.config(
   { files: widget, ...wc.configs['flat/best-practice'] },
   { files: widget, ...lit.configs['flat/recommended'] },
   { files: widget, ...litA11y.configs.recommended },
+  // The merchant dashboard's templates (decision 011) are held to Lit's and Lit's accessibility rules too.
+  { files: ['src/dashboard/**/*.ts'], ...lit.configs['flat/recommended'] },
+  { files: ['src/dashboard/**/*.ts'], ...litA11y.configs.recommended },
   {
     files: widget,
     rules: {

@@ -5,8 +5,14 @@ import type { Store } from '../server/store/db.ts';
 import { createBusiness } from '../server/setup.ts';
 import { silentLogger } from '../server/log.ts';
 import { defaultConfig } from '../server/config.ts';
+import { randomToken } from '../server/auth/tokens.ts';
+import { createOperator, findOperator } from '../server/dashboard/operators.ts';
 
-export interface DemoKeys { business_id: string; secret_key: string; publishable_key: string; services: Record<string, string> }
+export interface DemoKeys {
+  business_id: string; secret_key: string; publishable_key: string; services: Record<string, string>;
+  /** The dashboard's demo operator (its password is random per demo database, kept in this 0600 file). */
+  operator?: { email: string; password: string };
+}
 
 const weekly = (days: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>) =>
   ({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], ...days });
@@ -26,7 +32,7 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
     await store.db.updateTable('api_keys').set({ allowed_origins: JSON.stringify(origins) }).where('id', '=', keys.publishable_key_id ?? '').execute();
     // Manage links in the emails point at the shop page on the port in use.
     await store.db.updateTable('businesses').set({ booking_page_url: `${origins[0]}/` }).where('id', '=', keys.business_id).execute();
-    return keys;
+    return demoOperator(store, keysFile, keys);
   }
   const { business, secret_key } = await createBusiness(store, { name: 'Studio Lumen', timezone: 'Europe/Berlin', mode: 'test' });
   const app = createApp(await buildDeps(store, { log: silentLogger, config: { ...defaultConfig, limits: { sessionPerMinute: 0, widgetPerMinute: 0, widgetPerHour: 0, adminPerMinute: 0, publicPerMinute: 0, catalogPerMinute: 0 } } }));
@@ -63,5 +69,15 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
   }
   const keys = { business_id: business.id, secret_key, publishable_key: pk.key, publishable_key_id: pk.id, services: { cut: cut.id, trim: trim.id, consult: consult.id } };
   writeFileSync(keysFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
-  return keys;
+  return demoOperator(store, keysFile, keys);
+}
+
+/** The demo's dashboard operator, made once (also for a demo database from before the dashboard). */
+async function demoOperator(store: Store, keysFile: string, keys: DemoKeys): Promise<DemoKeys> {
+  if (keys.operator && (await findOperator(store.db, keys.operator.email))) return keys;
+  const operator = { email: 'owner@studio-lumen.example', password: randomToken(12) };
+  await createOperator(store, { email: operator.email, password: operator.password, businessIds: [keys.business_id] });
+  const saved = { ...keys, operator };
+  writeFileSync(keysFile, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
+  return saved;
 }

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
 import { canonicalZone } from '../server/scheduling/index.ts';
 import { mailDirFor, startServer, storeFromConfig } from '../server/index.ts';
 import { configFromEnv } from '../server/config.ts';
 import { describeUrl } from '../server/store/db.ts';
-import { BusinessPatch } from '../contract/index.ts';
+import { BusinessPatch, EMAIL_PATTERN } from '../contract/index.ts';
+import { OperatorError, createOperator, listOperators, removeOperator } from '../server/dashboard/operators.ts';
+import { passwordProblem } from '../server/dashboard/passwords.ts';
 import { businessOut } from '../server/domain/business.ts';
 import { createBusiness } from '../server/setup.ts';
 import { createHub, hubExists } from '../server/domain/hubs.ts';
@@ -12,6 +15,8 @@ import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live] [--hub <hub id>]
+                   [--operator-email <email> [--password-stdin]]
+    also creates the business's first dashboard operator (asked for on a terminal when not given)
   booking-api hub create --db <path> --name <hub name> [--mode test|live]
     a hub for many businesses, and its first hub key (printed once)
   booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
@@ -19,10 +24,16 @@ const USAGE = `Usage:
   booking-api settings [--db <path>] [--business <id>] [--booking-page-url <url>]
                        [--notification-email <email>] [--reply-to <email>]
     prints the business's settings, after changing those given ("" clears one)
+  booking-api operator create --email <email> [--business <id>]... [--password-stdin] [--db <path>]
+    a person who signs in to the dashboard at /dashboard (the password is asked for, or read from stdin);
+    again for an existing email, adds the business and sets the new password
+  booking-api operator list [--db <path>]
+  booking-api operator remove --email <email> [--db <path>]   (their sessions end at once)
 
 Environment: RATE_LIMIT_SESSION_PER_MINUTE (20), RATE_LIMIT_WIDGET_PER_MINUTE (60),
 RATE_LIMIT_WIDGET_PER_HOUR (1000), RATE_LIMIT_ADMIN_PER_MINUTE (100), RATE_LIMIT_CATALOG_PER_MINUTE (120),
-RATE_LIMIT_PUBLIC_PER_MINUTE (300), 0 turns a limit off;
+RATE_LIMIT_PUBLIC_PER_MINUTE (300), dashboard sign-ins RATE_LIMIT_SIGNIN_PER_MINUTE (10 per IP) and
+RATE_LIMIT_SIGNIN_PER_ACCOUNT (10 per email per 15 minutes), 0 turns a limit off;
 TRUST_PROXY (0 hops), HOLD_MINUTES (10), PORT, HOST; open holds per browser session, per client
 network at one business and per client network in all: HOLDS_PER_SESSION (2),
 HOLDS_PER_CLIENT_PER_BUSINESS (5), HOLDS_PER_CLIENT (20), 0 turns a cap off.
@@ -47,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'demo') return demoCommand(rest);
   if (command === 'settings') return settingsCommand(rest);
   if (command === 'hub') return hubCommand(rest);
+  if (command === 'operator') return operatorCommand(rest);
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
     return;
@@ -55,15 +67,24 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function init(args: string[]) {
-  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' }, hub: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' }, hub: { type: 'string' }, 'operator-email': { type: 'string' }, 'password-stdin': { type: 'boolean' } } });
   if (!values.name?.trim()) throw new UsageError('--name is required');
   const timezone = values.timezone ? canonicalZone(values.timezone) : null;
   if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
   if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
+  // The first dashboard operator: named with --operator-email, or offered on a terminal. Asked
+  // before anything is written; stdout stays the one JSON object, the rest goes to stderr.
+  let email = values['operator-email']?.trim();
+  if (email === undefined && !values['password-stdin'] && process.stdin.isTTY) email = (await ask('Dashboard operator email (leave empty to skip): ')).trim() || undefined;
+  const password = email ? await newPassword(values['password-stdin'] ?? false) : undefined;
   const store = await storeFromConfig(configFromEnv(), values.db);
   try {
     if (values.hub !== undefined && !(await hubExists(store.db, values.hub))) throw new UsageError(`no hub ${values.hub} in this database (booking-api hub create makes one)`);
     const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode, hubId: values.hub });
+    if (email && password) {
+      await createOperator(store, { email, password, businessIds: [out.business.id] });
+      process.stderr.write(`booking-api: operator ${email} can sign in at /dashboard\n`);
+    }
     process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
     await store.close();
@@ -107,6 +128,82 @@ async function settingsCommand(args: string[]) {
     if (Object.keys(patch).length) await store.db.updateTable('businesses').set(patch).where('id', '=', id).execute();
     const row = await store.db.selectFrom('businesses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     process.stdout.write(JSON.stringify(businessOut(row)) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reads all of stdin (a password piped in), without its final line break. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** A question on stderr, the answer from a terminal; `hidden` echoes nothing (a password). */
+function ask(question: string, hidden = false): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (hidden) {
+      const out = rl as unknown as { _writeToOutput: (s: string) => void };
+      out._writeToOutput = (s: string) => { if (s.includes(question)) process.stderr.write(question); };
+    }
+    rl.question(question, (answer) => {
+      rl.close();
+      if (hidden) process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+/** A new operator password: from stdin with --password-stdin, else asked twice on a terminal. */
+async function newPassword(fromStdin: boolean): Promise<string> {
+  let password: string;
+  if (fromStdin) password = await readStdin();
+  else {
+    if (!process.stdin.isTTY) throw new UsageError('no terminal to ask for the password: pipe it in with --password-stdin');
+    password = await ask('Password: ', true);
+    if ((await ask('Password again: ', true)) !== password) throw new UsageError('the two passwords differ');
+  }
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(`password: ${problem}`);
+  return password;
+}
+
+/** `booking-api operator create|list|remove`: the people who sign in to the dashboard. */
+async function operatorCommand(args: string[]) {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: {
+    db: { type: 'string', default: DEFAULT_DB }, email: { type: 'string' }, business: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' },
+  } });
+  if (sub !== 'create' && sub !== 'list' && sub !== 'remove') throw new UsageError('operator takes create, list or remove');
+  if (sub !== 'list' && !values.email?.trim()) throw new UsageError('--email is required');
+  if (sub === 'create' && !EMAIL_PATTERN.test(values.email!.trim())) throw new UsageError(`--email must be an email address (got "${values.email}")`);
+  const password = sub === 'create' ? await newPassword(values['password-stdin'] ?? false) : undefined;
+  const store = await storeFromConfig(configFromEnv(), values.db);
+  try {
+    if (sub === 'list') {
+      for (const op of await listOperators(store.db)) process.stdout.write(JSON.stringify(op) + '\n');
+      return;
+    }
+    if (sub === 'remove') {
+      if (!(await removeOperator(store, values.email!))) throw new UsageError(`no operator ${values.email}`);
+      process.stdout.write(JSON.stringify({ removed: values.email!.trim().toLowerCase() }) + '\n');
+      return;
+    }
+    let businesses = values.business ?? [];
+    if (!businesses.length) {
+      const all = await store.db.selectFrom('businesses').select('id').execute();
+      if (all.length !== 1) throw new UsageError(all.length ? `--business is required: this database holds ${all.length} businesses (${all.map((b) => b.id).join(', ')})` : 'this database holds no business yet: run booking-api init first');
+      businesses = [all[0].id];
+    }
+    try {
+      const op = await createOperator(store, { email: values.email!, password: password!, businessIds: businesses });
+      process.stdout.write(JSON.stringify({ id: op.id, email: op.email, businesses: op.businesses.map((b) => b.id) }) + '\n');
+    } catch (err) {
+      if (err instanceof OperatorError) throw new UsageError(err.message);
+      throw err;
+    }
   } finally {
     await store.close();
   }
@@ -175,6 +272,7 @@ async function demoCommand(args: string[]) {
     Theming playground   ${u}/demo/playground.html
     Strict CSP page      ${u}/demo/strict-csp.html
     Two widgets          ${u}/demo/two-widgets.html
+    Dashboard            ${u}/dashboard   (sign in as ${keys!.operator?.email ?? '(none)'}, password ${keys!.operator?.password ?? '(none)'})
     Mailbox              ${u}/demo/mailbox   (the emails the demo sent, as .eml files in ${mailDirFor(configFromEnv(), values.db)})
     OpenAPI              ${u}/api/v1/openapi.json
 

@@ -4,3 +4,4 @@ export * from './headers.ts';
 export * from './widget.ts';
 export * from './admin.ts';
 export * from './notify.ts';
+export * from './activity.ts';

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_CATALOG_PER_MINUTE: Count,
   RATE_LIMIT_SIGN_IN_PER_MINUTE: Count,
   RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR: Count,
+  RATE_LIMIT_SIGNIN_PER_MINUTE: Count,
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: Count,
   TRUST_PROXY: Count,
   HOLD_MINUTES: Count,
   HOLDS_PER_SESSION: Count,
@@ -37,10 +39,12 @@ export interface Config {
   /**
    * `signInPerMinute` (per client IP) and `signInPerAccountPerHour` (per email at a business, whether
    * it has an account or not) count sign-ins, codes and mail requests of customer accounts; absent is off.
+   * `signinPerMinute` and `signinPerAccount`: dashboard sign-in attempts per client IP per minute,
+   * and per operator email per 15 minutes; unset or 0 is off.
    */
   limits: {
     sessionPerMinute: number; widgetPerMinute: number; widgetPerHour: number; adminPerMinute: number; publicPerMinute: number; catalogPerMinute: number;
-    signInPerMinute?: number; signInPerAccountPerHour?: number;
+    signInPerMinute?: number; signInPerAccountPerHour?: number; signinPerMinute?: number; signinPerAccount?: number;
   };
   /** How many proxy hops in front of us append to X-Forwarded-For; 0 = believe none of it. */
   trustProxy: number;
@@ -90,7 +94,7 @@ export interface NotifyConfig {
 }
 
 export const defaultConfig: Config = {
-  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120, signInPerMinute: 10, signInPerAccountPerHour: 20 },
+  limits: { sessionPerMinute: 20, widgetPerMinute: 60, widgetPerHour: 1000, adminPerMinute: 100, publicPerMinute: 300, catalogPerMinute: 120, signInPerMinute: 10, signInPerAccountPerHour: 20, signinPerMinute: 10, signinPerAccount: 10 },
   trustProxy: 0,
   holdMinutes: 10,
   holdCaps: { perSession: 2, perClientPerBusiness: 5, perClient: 20 },
@@ -129,6 +133,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       catalogPerMinute: int('RATE_LIMIT_CATALOG_PER_MINUTE', d.limits.catalogPerMinute),
       signInPerMinute: int('RATE_LIMIT_SIGN_IN_PER_MINUTE', d.limits.signInPerMinute ?? 0),
       signInPerAccountPerHour: int('RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR', d.limits.signInPerAccountPerHour ?? 0),
+      signinPerMinute: int('RATE_LIMIT_SIGNIN_PER_MINUTE', d.limits.signinPerMinute ?? 10),
+      signinPerAccount: int('RATE_LIMIT_SIGNIN_PER_ACCOUNT', d.limits.signinPerAccount ?? 10),
     },
     trustProxy: int('TRUST_PROXY', 0),
     holdMinutes: int('HOLD_MINUTES', d.holdMinutes, 1),

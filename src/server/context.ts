@@ -6,12 +6,14 @@ import type { Mode } from './store/schema.ts';
 import type { SessionSigner } from './auth/sessions.ts';
 import type { RateLimits } from './auth/ratelimit.ts';
 import type { Resolve } from './notify/fence.ts';
+import type { UsageCounter } from './domain/usage.ts';
 
 /**
- * Admin rights over one business in one mode: its own secret key, or a hub key or the service key
- * naming it with `X-Business-Id` (`via` then says which, for the activity log and `/api-keys`).
+ * Admin rights over one business in one mode: its own secret key, a hub key or the service key
+ * naming it with `X-Business-Id` (`via` then says which, for the activity log and `/api-keys`), or
+ * a dashboard operator acting through the server (`operatorId` set, `keyId` then names no key).
  */
-export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode; via?: { type: 'hub_key'; hubId: string } | { type: 'service_key' } }
+export interface SecretPrincipal { kind: 'secret'; keyId: string; businessId: string; mode: Mode; via?: { type: 'hub_key'; hubId: string } | { type: 'service_key' }; operatorId?: string }
 /** A hub key on the routes about the hub itself (`/businesses`), where no business is named. */
 export interface HubPrincipal { kind: 'hub'; keyId: string; hubId: string; mode: Mode }
 /** `customerId`: the bearer was a customer's access token (decision 012); what it does is the customer's. */
@@ -30,6 +32,8 @@ export interface Deps {
   now: () => number;
   sessions: SessionSigner;
   limits: RateLimits;
+  /** Requests and refusals per key and day, counted in memory and written now and then. */
+  usage: UsageCounter;
   /** How webhook destinations' names are resolved; injected by tests that play DNS (default: the system's). */
   resolve?: Resolve;
   /** `draining` turns true on shutdown, so the readiness check sends load balancers elsewhere. */

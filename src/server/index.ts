@@ -12,13 +12,14 @@ import { sessionSigner } from './auth/sessions.ts';
 import { memoryLimiter, postgresLimiter, rateLimits, redisLimiter, type LimiterFactory } from './auth/ratelimit.ts';
 import type { StaticOptions } from './http/static.ts';
 import { notifier } from './notify/worker.ts';
+import { usageCounter } from './domain/usage.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The built widget (`widget.js` and its chunks), served beside the API by `booking-api serve`. */
 export function defaultStatic(): StaticOptions {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  return { widgetDir: join(ROOT, 'dist/widget'), version };
+  return { widgetDir: join(ROOT, 'dist/widget'), dashboardDir: join(ROOT, 'dist/dashboard'), version };
 }
 
 /**
@@ -46,6 +47,7 @@ export async function buildDeps(store: Store, opts: { config?: Config; log?: Log
     log: opts.log ?? jsonLogger(),
     sessions: await sessionSigner(store, { now, ttlSeconds: config.sessionTtlSeconds }),
     limits: rateLimits(config.limits, limiter),
+    usage: usageCounter(store, now),
     lifecycle: { draining: false },
   };
 }
@@ -117,6 +119,7 @@ export async function startServer(opts: { db: string; host: string; port: number
       await closed;
       clearTimeout(timer);
       await worker.stop();
+      await deps.usage.stop();
       await store.close();
       await redis?.quit().catch(() => redis?.disconnect());
     })()),

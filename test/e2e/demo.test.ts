@@ -163,3 +163,15 @@ e2e('the two-widgets page shows two services side by side from one session', asy
   assert.match((await page.locator('booking-widget#consult p.muted').first().textContent())!, /^Free consultation · 15 min/);
   assert.equal(requests.count('POST', /\/api\/v1\/session$/), 1);
 });
+
+e2e('the demo prints the dashboard with a demo operator whose email and password sign in (issue 17)', async () => {
+  const m = /Dashboard\s+(\S+)\s+\(sign in as (\S+), password (\S+)\)/.exec(demo.out);
+  assert.ok(m, demo.out);
+  assert.equal(m[1], `${demo.url}/dashboard`);
+  const page = await fetch(m[1]);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  const signIn = await fetch(`${demo.url}/dashboard/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: m[2], password: m[3] }) });
+  assert.equal(signIn.status, 200, await signIn.clone().text());
+  assert.deepEqual((await signIn.json()).businesses.map((b: any) => b.name), ['Studio Lumen']);
+});

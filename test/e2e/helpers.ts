@@ -189,6 +189,8 @@ export class PageServer {
 
 export interface World {
   api: string;
+  /** The API's SQLite file (for `booking-api operator create --db …`). */
+  db: string;
   pages: PageServer;
   browser: Browser;
   /** A fresh business (own staff, service, publishable key for the shop page's origin). */
@@ -220,6 +222,7 @@ export function useWorld(): World {
       // Many sessions from one IP across the suite: the limits are tested elsewhere.
       RATE_LIMIT_SESSION_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_MINUTE: '0', RATE_LIMIT_WIDGET_PER_HOUR: '0',
       RATE_LIMIT_ADMIN_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0', RATE_LIMIT_CATALOG_PER_MINUTE: '0', HOLDS_PER_SESSION: '0', HOLDS_PER_CLIENT_PER_BUSINESS: '0', HOLDS_PER_CLIENT: '0',
+      RATE_LIMIT_SIGNIN_PER_MINUTE: '0', RATE_LIMIT_SIGNIN_PER_ACCOUNT: '0',
       NOTIFY_POLL_MS: '100',
     });
     const mailDir = join(dir, 'mail');
@@ -228,6 +231,7 @@ export function useWorld(): World {
     browser = await launchChromium();
     Object.assign(world, {
       api: apiServer.url,
+      db,
       pages,
       browser,
       async business(opts: { serviceName?: string; origins?: string[] } = {}) {

@@ -89,7 +89,42 @@ async function hero(browser: Browser, pages: PageServer, pk: string) {
   }
 }
 
+/** The merchant dashboard (issue 17): keys, the week editor and bookings on a desktop, keys on a phone in dark. */
+async function dashboard(browser: Browser, api: string, operator: { email: string; password: string }) {
+  for (const v of [{ name: 'desktop', width: 1200, height: 820, dark: false }, { name: 'phone', width: 375, height: 812, dark: true }] as const) {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin', viewport: { width: v.width, height: v.height }, deviceScaleFactor: 1, colorScheme: v.dark ? 'dark' : 'light' });
+    context.setDefaultTimeout(30_000);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${api}/dashboard`);
+      await page.getByLabel('Email').fill(operator.email);
+      await page.getByLabel('Password').fill(operator.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      await page.locator('section.keys-test td').first().waitFor();
+      const snap = async (file: string) => {
+        await page.evaluate(() => document.fonts.ready);
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+        console.log(`  docs/screenshots/${file}`);
+      };
+      await snap(`dashboard-${v.name}-keys.png`);
+      if (v.name === 'phone') continue;
+      for (const [link, file] of [['Staff & hours', 'hours'], ['Bookings', 'bookings'], ['Snippet', 'snippet']] as const) {
+        await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.getByText('Loading…').waitFor({ state: 'detached' });
+        await snap(`dashboard-${v.name}-${file}.png`);
+      }
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 async function main() {
+  // `npm run screenshots -- --dashboard`: the dashboard's pictures only.
+  const only = process.argv.includes('--dashboard') ? 'dashboard' : undefined;
   mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'bw-shots-'));
   const db = join(dir, 'demo.db');
@@ -106,9 +141,12 @@ async function main() {
     pages.apiUrl = api.url;
     browser = await launchChromium();
     console.log(`Screenshots of Studio Lumen (API ${api.url}, shop ${pages.origin}):`);
-    await hero(browser, pages, keys.publishable_key);
-    // Each variant books once; the demo's horizon has room for many.
-    for (const variant of VARIANTS) await walk(browser, pages, keys.publishable_key, variant);
+    if (!only) {
+      await hero(browser, pages, keys.publishable_key);
+      // Each variant books once; the demo's horizon has room for many.
+      for (const variant of VARIANTS) await walk(browser, pages, keys.publishable_key, variant);
+    }
+    if (keys.operator) await dashboard(browser, api.url, keys.operator);
   } finally {
     await browser?.close().catch(() => {});
     await pages.stop().catch(() => {});

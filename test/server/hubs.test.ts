@@ -206,6 +206,23 @@ describe('the service key (SERVICE_KEY)', () => {
   });
 });
 
+describe('hub and service keys: the activity log names them', () => {
+  it('a change made with a hub key is logged with the hub key as actor, one made with the service key with the service key', async () => {
+    const SERVICE_KEY = randomBytes(32).toString('base64url');
+    const h = await harness({ config: { serviceKey: SERVICE_KEY } });
+    const { hubA, a1 } = await platform(h);
+    const svc = await ok(h.req('POST', '/services', { auth: hubA.hub_key, headers: { [BIZ]: a1.business.id }, body: { name: 'By the hub', duration_minutes: 30 } }), 201);
+    await ok(h.req('PATCH', `/services/${svc.id}`, { auth: SERVICE_KEY, headers: { [BIZ]: a1.business.id, 'X-Mode': 'test' }, body: { name: 'By the service' } }), 200);
+    const log = await ok(h.req('GET', '/activity', { auth: a1.secret_key }), 200);
+    const about = log.data.filter((e: { target: { id: string } }) => e.target.id === svc.id);
+    const hubKeyId = (await ok(h.req('GET', '/api-keys', { auth: hubA.hub_key, headers: { [BIZ]: a1.business.id } }), 200)).data.find((k: { type: string }) => k.type === 'hub').id;
+    assert.deepEqual(about.map((e: { action: string; actor: unknown }) => [e.action, e.actor]), [
+      ['service.updated', { type: 'service_key', id: null }],
+      ['service.created', { type: 'hub_key', id: hubKeyId }],
+    ]);
+  });
+});
+
 describe('hub and service keys: rate limits', () => {
   it('every key of a hub shares the hub\'s admin limit, the service key has its own, and a business key keeps its own', async () => {
     const SERVICE_KEY = randomBytes(32).toString('base64url');

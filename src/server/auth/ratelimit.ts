@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { normalizeIp } from '../http/client-ip.ts';
 
-export type Bucket = 'session' | 'catalog' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public' | 'signIn' | 'signInAccount';
+export type Bucket = 'session' | 'catalog' | 'widgetMinute' | 'widgetHour' | 'admin' | 'public' | 'signIn' | 'signInAccount' | 'signin' | 'signinAccount';
 
 export interface RateLimits {
   /**
@@ -21,6 +21,7 @@ export interface RateLimits {
 const POLICY_NAMES: Record<Bucket, string> = {
   session: 'session', catalog: 'catalog', widgetMinute: 'widget', widgetHour: 'widget-hour', admin: 'admin', public: 'public',
   signIn: 'sign-in', signInAccount: 'sign-in-account',
+  signin: 'signin', signinAccount: 'signin-account',
 };
 
 /**
@@ -40,6 +41,9 @@ export function rateLimits(limits: Config['limits'], create: LimiterFactory = me
     // Customer accounts: sign-ins, codes and mail requests per client IP, and per email at a business.
     signIn: { points: limits.signInPerMinute ?? 0, duration: 60 },
     signInAccount: { points: limits.signInPerAccountPerHour ?? 0, duration: 3600 },
+    // Dashboard sign-ins: per client IP, and per account (every attempt at one email, 15 minutes).
+    signin: { points: limits.signinPerMinute ?? 0, duration: 60 },
+    signinAccount: { points: limits.signinPerAccount ?? 0, duration: 900 },
   };
   const limiters = new Map<Bucket, LimiterLike>();
   for (const [bucket, s] of Object.entries(spec) as [Bucket, typeof spec.session][]) {

@@ -11,6 +11,7 @@ import { staticRoutes, type StaticOptions } from './static.ts';
 import { mailboxRoutes } from './mailbox.ts';
 import { mountRoutes } from './mount.ts';
 import { ROUTE_TABLE } from '../routes/index.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 
 // DPoP: the proofs of customer accounts' sign-in and refresh (decision 012).
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', H.idempotencyKey, H.guestToken, 'DPoP'].join(', ');
@@ -96,6 +97,9 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
     c.set('requestId', id);
     await next();
     setOnAnswer(c, H.requestId, id);
+    // Requests per key and day (GET /usage): a key's, never a dashboard operator's.
+    const principal = c.get('principal');
+    if (principal && !(principal.kind === 'secret' && principal.operatorId)) deps.usage.count(principal.keyId, c.res.status === 429);
     deps.log.info('request', {
       request_id: id, method: c.req.method, route: c.req.routePath, status: c.res.status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
@@ -156,6 +160,8 @@ export function createApp(deps: Deps, opts: { static?: StaticOptions; mailbox?: 
   });
 
   mountRoutes(app, ROUTE_TABLE, deps);
+  // The merchant dashboard (decision 011): its own cookie-authenticated API, and its pages when built.
+  dashboardRoutes(app, deps, ROUTE_TABLE, { dir: opts.static?.dashboardDir });
   if (opts.mailbox) mailboxRoutes(app, opts.mailbox);
   if (opts.static) staticRoutes(app, opts.static);
 

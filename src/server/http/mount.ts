@@ -4,6 +4,8 @@ import { BEARER, perIp, requireAuth, requirePublishable, type CredentialKind } f
 import { parseKeyShape } from '../auth/keys.ts';
 import type { Credential, Route } from './route.ts';
 import { readInput } from './validate.ts';
+import { API_BASE_PATH } from '../../contract/index.ts';
+import { recordAdminChange } from '../domain/activity.ts';
 
 /** The bearer credential as sent, or undefined (a malformed header is the gate's to refuse). */
 const bearerOrNone = (c: Context<AppEnv>) => BEARER.exec(c.req.header('authorization') ?? '')?.[1];
@@ -33,13 +35,21 @@ function gate(credentials: readonly Credential[], deps: Deps): MiddlewareHandler
  * route's success status.
  */
 export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: Deps): void {
-  for (const r of routes) {
-    app.on(r.method.toUpperCase(), honoPath(r.path), gate(r.credentials, deps), async (c) => {
-      const input = await readInput(c, r);
-      const answer = await r.handler({ deps, principal: c.get('principal'), ...input }, c);
-      if (answer instanceof Response) return answer;
-      const status = r.ok[0] as 200;
-      return answer === null || answer === undefined ? c.body(null, status) : c.json(answer, status);
-    });
+  for (const r of routes) app.on(r.method.toUpperCase(), honoPath(r.path), gate(r.credentials, deps), (c) => answerRoute(c, r, deps));
+}
+
+/**
+ * A route's answer once its gate has let the caller in: its declared input, its handler, and, for
+ * an admin change, the activity log's entry (the dashboard's routes answer through here too).
+ */
+export async function answerRoute(c: Context<AppEnv>, r: Route, deps: Deps, base = API_BASE_PATH): Promise<Response> {
+  const input = await readInput(c, r);
+  const principal = c.get('principal');
+  const answer = await r.handler({ deps, principal, ...input }, c);
+  if (r.method !== 'get' && principal?.kind === 'secret') {
+    await recordAdminChange(deps, principal, r.method, r.path.slice(base.length), input.params, input.body, answer instanceof Response ? null : answer);
   }
+  if (answer instanceof Response) return answer;
+  const status = r.ok[0] as 200;
+  return answer === null || answer === undefined ? c.body(null, status) : c.json(answer, status);
 }

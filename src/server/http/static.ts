@@ -8,6 +8,8 @@ import { ApiError } from './errors.ts';
 export interface StaticOptions {
   /** The built widget (dist/widget): widget.js and its chunks. */
   widgetDir: string;
+  /** The built merchant dashboard (dist/dashboard), served at /dashboard. */
+  dashboardDir?: string;
   /** Merchant demo pages; `{{NAME}}` placeholders are filled from `vars`. The demo command's only: `serve` leaves it out. */
   demoDir?: string;
   vars?: Record<string, string>;

@@ -6,6 +6,7 @@ import type { BookingRow, OutboxRow } from '../store/schema.ts';
 import { bookingOut } from '../domain/bookings.ts';
 import { issueManageToken } from '../domain/manage-tokens.ts';
 import { iso } from '../time.ts';
+import { recordActivity, type Actor } from '../domain/activity.ts';
 
 /**
  * What an email row carries: the booking, and whether the mail gets a manage link. The link's
@@ -54,7 +55,9 @@ export function manageUrl(page: string | null, bookingId: string, token: string 
  * merchant's notice, and the reminder (replaced on reschedule, dropped on cancel). Runs under the
  * business's write lock, which is what keeps `seq` increasing without gaps in order.
  */
-export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number, type: WebhookEventType, row: BookingRow): Promise<void> {
+export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number, type: WebhookEventType, row: BookingRow, actor: Actor = { type: 'customer', id: null }): Promise<void> {
+  // The activity log's entry, in the same write: who made, moved or cancelled the booking.
+  await recordActivity(tx, now, { businessId: row.business_id, mode: row.mode, actor, action: type, target: { type: 'booking', id: row.id } });
   const business = await tx.selectFrom('businesses').selectAll().where('id', '=', row.business_id).executeTakeFirstOrThrow();
   const last = await tx.selectFrom('outbox').select((eb) => eb.fn.max('seq').as('seq')).where('business_id', '=', row.business_id).executeTakeFirst();
   let seq = Number(last?.seq ?? 0);

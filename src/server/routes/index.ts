@@ -15,6 +15,7 @@ import { businessRoutes } from './business.ts';
 import { businessesRoutes } from './businesses.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { accountRoutes } from './accounts.ts';
+import { activityRoutes } from './activity.ts';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
@@ -32,6 +33,6 @@ export const ROUTE_TABLE: readonly Route[] = [
   ...systemRoutes,
   ...under(API_BASE_PATH, [
     ...sessionRoutes, ...serviceRoutes, ...availabilityRoutes, ...holdRoutes, ...bookingRoutes, ...manageRoutes,
-    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...businessesRoutes, ...webhookRoutes, ...accountRoutes, openApiRoute,
+    ...staffRoutes, ...apiKeyRoutes, ...businessRoutes, ...businessesRoutes, ...webhookRoutes, ...accountRoutes, ...activityRoutes, openApiRoute,
   ]),
 ];

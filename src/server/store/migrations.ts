@@ -379,6 +379,56 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   },
 
   /**
+   * The merchant dashboard (issue 17, decision 011): operators (people who sign in with email and
+   * a password, scrypt-hashed), the businesses each may manage, their server-side sessions (the
+   * cookie's id stored hashed), the activity log, and requests per key and day.
+   */
+  '0009_dashboard': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('operators').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('operator_businesses').ifNotExists()
+        .addColumn('operator_id', 'text', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        .addPrimaryKeyConstraint('operator_businesses_pk', ['operator_id', 'business_id'])
+        .execute();
+      await db.schema.createTable('operator_sessions').ifNotExists()
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('operator_id', 'text', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('operator_sessions_operator').ifNotExists().on('operator_sessions').column('operator_id').execute();
+      await db.schema.createTable('activity').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('businesses.id'))
+        // null: about the business as a whole (its settings), shown in both modes.
+        .addColumn('mode', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor_type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('activity_business').ifNotExists().on('activity').columns(['business_id', 'at', 'id']).execute();
+      await db.schema.createTable('key_usage').ifNotExists()
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('requests', 'bigint', (c) => c.notNull())
+        .addColumn('rate_limited', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('key_usage_pk', ['key_id', 'day'])
+        .execute();
+    },
+  },
+
+  /**
    * Customer accounts (issue 18, decision 012): the business's two settings, the accounts, their
    * refresh-token families (one row per signed-in device: the current pair is re-made from the
    * row, never stored), the single-use secrets mailed to them (digests only), the DPoP proofs seen

@@ -117,6 +117,16 @@ export interface CustomerSecretRow {
 }
 
 export interface DpopProofRow { id: string; expires_ms: number }
+/** A person who signs in to the dashboard (migration 0009); `password_hash` is `scrypt$N$r$p$salt$hash`. */
+export interface OperatorRow { id: string; email: string; password_hash: string; created_at: number }
+export interface OperatorBusinessRow { operator_id: string; business_id: string }
+/** A dashboard session: the cookie's value is known only by its SHA-256 digest. */
+export interface OperatorSessionRow { id_hash: string; operator_id: string; csrf_token: string; created_at: number; last_seen_at: number }
+export interface ActivityRow {
+  id: string; business_id: string; mode: Mode | null; at: number; actor_type: 'operator' | 'secret_key' | 'hub_key' | 'service_key' | 'customer' | 'system';
+  actor_id: string | null; action: string; target_type: string; target_id: string | null; details: string;
+}
+export interface KeyUsageRow { key_id: string; day: string; requests: number; rate_limited: number }
 
 export interface DB {
   businesses: BusinessRow;
@@ -140,6 +150,11 @@ export interface DB {
   customer_families: CustomerFamilyRow;
   customer_secrets: CustomerSecretRow;
   dpop_proofs: DpopProofRow;
+  operators: OperatorRow;
+  operator_businesses: OperatorBusinessRow;
+  operator_sessions: OperatorSessionRow;
+  activity: ActivityRow;
+  key_usage: KeyUsageRow;
   // Kysely's own bookkeeping tables are not typed here.
   _unused?: { id: Generated<number> };
 }
