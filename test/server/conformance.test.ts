@@ -17,7 +17,9 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { generate } from 'json-schema-faker';
-import { SHOP, T0, WEEKDAYS_9_TO_17, booking, ok, shop, type Res, type Shop } from './helpers.ts';
+import { randomBytes } from 'node:crypto';
+import { createHub } from '../../src/server/domain/hubs.ts';
+import { SHOP, T0, WEEKDAYS_9_TO_17, booking, harness, ok, shop, type Res, type Shop } from './helpers.ts';
 
 const SEED = Number(process.env.CONFORMANCE_SEED ?? 20261202);
 /** Requests per operation and credential: half valid, half broken. */
@@ -221,8 +223,13 @@ const order = (o: Operation) => ((o.op.security ?? []).some((r: Json) => 'secret
 
 describe('the API against its own OpenAPI document (a generated conformance sweep)', () => {
   it('answers every generated request with a documented status, body and error code, and refuses what the document calls invalid', async () => {
-    const s = await shop(undefined, { staff: 2 });
+    // Every credential the document names: the hub and service keys act on this shop's business.
+    const serviceKey = randomBytes(32).toString('base64url');
+    const s = await shop(await harness({ config: { serviceKey } }), { staff: 2 });
+    const { hub, hub_key: hubKey } = await createHub(s.h.store, { name: 'Conformance hub', mode: 'test', now: s.h.clock.now });
+    await s.h.store.db.updateTable('businesses').set({ hub_id: hub.id }).where('id', '=', s.businessId).execute();
     const doc = await ok(s.h.req('GET', '/api/v1/openapi.json'), 200);
+    const businessId = s.businessId;
     const operations = (await operationsOf(doc)).sort((a, b) => order(a) - order(b));
     const { ids, values, manageToken } = await world(s);
     const validator = validatorOf();
@@ -232,6 +239,7 @@ describe('the API against its own OpenAPI document (a generated conformance swee
     const counts = { operations: operations.length, requests: 0, valid: 0, invalid: 0, byStatus: new Map<number, number>() };
     const credentials: Record<string, { auth: string; origin?: string }> = {
       secret: { auth: s.sk }, session: { auth: s.session, origin: SHOP }, publishable: { auth: s.pk, origin: SHOP },
+      hub: { auth: hubKey }, service: { auth: serviceKey },
     };
 
     const fake = async (schema: Json) => generate(schema, { seed: rng.int(2 ** 31), optionalsProbability: 0.5, maxItems: 3, maxLength: 40 });
@@ -241,8 +249,11 @@ describe('the API against its own OpenAPI document (a generated conformance swee
       const query = new URLSearchParams();
       let path = o.path;
       let invalid: string | null = null;
-      const breakable = broken ? rng.pick(['param', 'body', 'credential'].filter((w) => w !== 'body' || o.body).filter((w) => w !== 'param' || o.params.some((p) => p.in !== 'path'))) : null;
-      const breakParam = breakable === 'param' ? rng.pick(o.params.filter((p) => p.in !== 'path')) : null;
+      // X-Business-Id and X-Mode belong to the credential (a hub or service key's business and mode):
+      // breaking them is breaking the credential, which the gate judges before any input.
+      const breakableParams = o.params.filter((p) => p.in !== 'path' && p.name !== 'X-Business-Id' && p.name !== 'X-Mode');
+      const breakable = broken ? rng.pick(['param', 'body', 'credential'].filter((w) => w !== 'body' || o.body).filter((w) => w !== 'param' || breakableParams.length)) : null;
+      const breakParam = breakable === 'param' ? rng.pick(breakableParams) : null;
       for (const p of o.params) {
         if (p.in === 'path') {
           path = path.replace(`{${p.name}}`, pathSegment(idFor(ids, o.method, o.path, rng)));
@@ -251,6 +262,13 @@ describe('the API against its own OpenAPI document (a generated conformance swee
         let value: unknown = values[p.name] && rng.chance(0.7) ? rng.pick(values[p.name]) : mixIn(await fake(p.schema), {}, rng);
         if (p.name === 'token' && p.in === 'query' && rng.chance(0.8)) value = manageToken;
         if (p.name === 'Idempotency-Key') value = crypto.randomUUID();
+        // The business and mode hub and service keys name: this shop's, except when broken on purpose
+        // (any other business is outside their reach, 404, or not a business key's own, 403).
+        if (p.name === 'X-Business-Id') {
+          if (cred !== 'hub' && cred !== 'service') continue;
+          value = businessId;
+        }
+        if (p.name === 'X-Mode') value = 'test';
         if (p === breakParam) {
           // Missing when required, else a value outside the schema (too long or off its pattern).
           if (p.required && rng.chance(0.5)) { invalid = `missing ${p.in} ${p.name}`; continue; }

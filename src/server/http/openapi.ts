@@ -44,7 +44,9 @@ const SECURITY: Record<Credential, string[]> = { secret: ['secret', 'hub', 'serv
 /** Admin routes: hub and service keys name the business (and the service key the mode) in headers. */
 const ADMIN_HEADERS: Json[] = [
   { name: C.H.businessId, in: 'header', required: false, schema: { type: 'string' }, description: 'Required with a hub key or the service key: the business this request acts on (biz_…). A business\'s own secret key may only name its own.' },
-  { name: C.H.mode, in: 'header', required: false, schema: { type: 'string', enum: ['live', 'test'], default: 'live' }, description: 'With the service key only: the mode to act in.' },
+  // Read with the service key only (other credentials carry their mode and ignore it), so the
+  // document names its values in words rather than as an enum every credential would be held to.
+  { name: C.H.mode, in: 'header', required: false, schema: { type: 'string' }, description: 'With the service key only: `live` (the default) or `test`, the mode to act in; another value is refused (400).' },
 ];
 
 /** `get /api/v1/webhooks/{id}/deliveries` → `getWebhooksIdDeliveries`: unique, as the table has one route per method and path. */
