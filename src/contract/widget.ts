@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CalendarDate, Id, Instant, TimeZone } from './common.ts';
 import { Customer, Notes } from './customer.ts';
+import { Metadata } from './metadata.ts';
 
 // Requests are strict (unknown fields are refused); responses are open, so that an older widget
 // keeps working when the server learns a new field. The answers the widget needs for its first
@@ -9,6 +10,7 @@ import { Customer, Notes } from './customer.ts';
 export * from './catalog.ts';
 export * from './booking.ts';
 export * from './customer.ts';
+export * from './metadata.ts';
 
 export const AvailabilityQuery = z.strictObject({
   service_id: Id,
@@ -31,6 +33,8 @@ export const BookingRequest = z.strictObject({
   notes: z.optional(Notes),
   /** The customer's language (BCP 47), for the emails about this booking. */
   locale: z.optional(z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a language tag such as de or en-GB'))),
+  /** Attribution (utm_source and the like): answered to the merchant (admin, emails, webhooks), never to customers. */
+  metadata: z.optional(Metadata),
 });
 export type BookingRequest = z.infer<typeof BookingRequest>;
 

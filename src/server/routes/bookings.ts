@@ -1,8 +1,8 @@
-import { AdminBookingsQuery, BookingCreated, BookingList, BookingRequest, H } from '../../contract/index.ts';
+import { AdminBookingList, AdminBookingsQuery, BookingCreated, BookingList, BookingRequest, H } from '../../contract/index.ts';
 import { route } from '../http/route.ts';
 import { BookingHeaders, GuestToken } from '../http/headers.ts';
 import { ZONE_NOTE, checked, instant, knownZone } from '../http/inputs.ts';
-import { bookOnce, bookingOut, businessBookings, guestBookings } from '../domain/bookings.ts';
+import { adminBookingOut, bookOnce, bookingOut, businessBookings, guestBookings } from '../domain/bookings.ts';
 import { findGuest } from '../domain/guests.ts';
 
 /** The request as sent (what its Idempotency-Key is bound to), and the server's reading of it. */
@@ -35,7 +35,7 @@ export const bookingRoutes = [
   }),
   route({
     method: 'get', path: '/bookings', auth: 'secret', summary: "The business's bookings; from and to are the business's calendar dates",
-    query: AdminBookingsQuery, ok: [200, BookingList],
-    handler: async ({ deps, principal, query }) => ({ data: (await businessBookings(deps.store.db, principal, query)).map(bookingOut) }),
+    query: AdminBookingsQuery, ok: [200, AdminBookingList],
+    handler: async ({ deps, principal, query }) => ({ data: (await businessBookings(deps.store.db, principal, query)).map(adminBookingOut) }),
   }),
 ];

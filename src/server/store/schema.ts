@@ -49,6 +49,8 @@ export interface BookingRow {
   locale: string | null;
   /** The calendar SEQUENCE of its latest change: 0, then one more per reschedule and cancellation (0008). */
   ics_sequence: number;
+  /** The booking's attribution, JSON of a `Metadata` record; null when none was sent (0011). */
+  metadata: string | null;
 }
 
 /** A manage token issued after the booking's first one (for a mail's link or a replayed answer): its digest only. */
