@@ -3,7 +3,9 @@ import * as z from 'zod/mini';
 // A booking's attribution (utm_source and the like): what the page the customer booked on knew of
 // where they came from. Its own module, so the widget loads this check and no other request schema.
 
-export const METADATA_LIMITS = { entries: 20, keyPattern: /^[a-z0-9_]{1,40}$/, valueLength: 500 } as const;
+import { METADATA_LIMITS } from './limits.ts';
+
+export { METADATA_LIMITS };
 
 /** At most 20 string values, keys `[a-z0-9_]{1,40}`, values at most 500 characters. */
 export const Metadata = z.record(

@@ -10,6 +10,7 @@ import type { Month } from '../flow/month.ts';
 import type { FlowState, Step, StepData } from '../steps/list.ts';
 import { clock, keys, store, tab } from '../storage.ts';
 import { SessionController } from './session.ts';
+import { deepLink } from '../modes/link.ts';
 import type { Task } from './task.ts';
 
 /** The steps after the service list and their transitions: loaded on demand (flow/index.ts). */
@@ -172,10 +173,11 @@ export class Flow implements ReactiveController {
       const auth = api.session.ready ? undefined : 'key' as const;
       const ready = api.session.get();
       let services: ReturnType<Api['services']> | undefined;
+      const link = deepLink(h);
       if (!manageLink) {
-        if (h.service) {
+        if (link.service) {
           this.load().catch(() => {});
-          const q = this.query(h.service, monthOf(this.today));
+          const q = this.query(link.service, monthOf(link.date && link.date > this.today ? link.date : this.today));
           if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q, { auth }) };
           this.#early?.answer.catch(() => {});
         }
@@ -195,9 +197,10 @@ export class Flow implements ReactiveController {
       const { data } = await services!;
       this.services = data;
       this.notice = undefined;
-      const saved = store.get<Saved>(this.#flowKey);
+      // A link just followed (bw_service, bw_date) wins over a flow saved earlier.
+      const saved = link.fromUrl ? undefined : store.get<Saved>(this.#flowKey);
       if (saved && (await this.load()).restore(this, saved)) return;
-      if (h.service) return await this.openService(h.service);
+      if (link.service) return await this.openService(link.service, link.date);
       this.showServices();
     } catch (err) {
       this.fail(err, () => void this.start());
@@ -238,8 +241,9 @@ export class Flow implements ReactiveController {
     });
   }
 
-  async openService(id: string | undefined) {
-    (await this.load()).openService(this, id);
+  /** A service's calendar; with `date` (a deep link), that day's times. */
+  async openService(id: string | undefined, date?: string) {
+    (await this.load()).openService(this, id, undefined, date);
   }
 
   async openManage(id: string, token?: string) {

@@ -8,6 +8,7 @@ import { store } from '../storage.ts';
 import * as api from './api.ts';
 import { holdLeft } from './countdown.ts';
 import { validateCustomer } from './validate.ts';
+import { pageMetadata } from './attribution.ts';
 
 // The flow's named transitions after the service list, loaded on demand with the steps that call
 // them. Each reads the state it starts from and hands the next one to `f.go`; nothing else writes it.
@@ -19,10 +20,11 @@ const uuid = (): string =>
   crypto.randomUUID?.() ??
   '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (Number(c) / 4)))).toString(16));
 
-/** A service's calendar, at this month (or the next, when this one has no time left). */
-export function openService(f: F, id: string | undefined, moving?: Held) {
+/** A service's calendar, at this month (or the next, when this one has no time left); with a `date` from today on, that day's times. */
+export function openService(f: F, id: string | undefined, moving?: Held, date?: string) {
   const service = f.services?.find((x) => x.id === id);
   if (!service) return f.showServices();
+  if (date && /^\d{4}-\d\d-\d\d$/.test(date) && date >= f.today) return f.go({ step: 'time', service, date, moving });
   f.go({ step: 'date', service, month: monthOf(f.today), onward: true, moving });
 }
 
@@ -105,12 +107,15 @@ export async function submit(f: F) {
   }
   const v = f.values;
   const locale = emailLocale(f.lang);
+  const metadata = pageMetadata(f.host.forwardParams, location.search);
   const request = {
     service_id: s.service.id, start: s.hold.start, staff_id: s.hold.staff_id, hold_id: s.hold.id, timezone: f.zone,
     customer: { name: v.name.trim(), email: v.email.trim(), ...(v.phone.trim() ? { phone: v.phone.trim() } : {}) },
     ...(v.notes.trim() ? { notes: v.notes.trim() } : {}),
     // The emails about this booking speak the customer's language (and, from `timezone`, time).
     ...(locale ? { locale } : {}),
+    // Attribution for the merchant (utm_source and the like); never shown to other customers.
+    ...(metadata ? { metadata } : {}),
   };
   if (!fire(f.host, 'bw-before-book', { request }, true)) return;
   // One key per attempt, kept across the client's retries and a second click on the same request.
