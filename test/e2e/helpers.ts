@@ -95,7 +95,10 @@ export interface Business {
 
 // ------------------------------------------------------------------ the merchant's page server
 
-export interface ShopPage { pk: string; attrs?: Record<string, string>; csp?: string; title?: string; /** Extra markup for <head> (pages without a CSP). */ head?: string }
+export interface ShopPage {
+  pk: string; attrs?: Record<string, string>; csp?: string; title?: string; /** Extra markup for <head> (pages without a CSP). */ head?: string;
+  /** Extra markup in the page's <header> (a "Book now" button), and after the widget's section (more widgets). */ header?: string; after?: string;
+}
 
 /** A merchant's site on its own origin: /shop/<id> pages that load the widget from the API origin. */
 export class PageServer {
@@ -160,7 +163,7 @@ export class PageServer {
 <body>
   <header>
     <h1>Studio Lumen</h1>
-    <p>Hair salon · Torstraße 112, Berlin-Mitte</p>
+    <p>Hair salon · Torstraße 112, Berlin-Mitte</p>${p.header ?? ''}
   </header>
   <main>
     <section>
@@ -178,7 +181,7 @@ export class PageServer {
       <booking-widget${attrs}>
         <a href="tel:+493012345678">Call us to book: 030 1234 5678</a>
       </booking-widget>
-    </section>
+    </section>${p.after ?? ''}
   </main>
 </body>
 </html>`;

@@ -49,12 +49,13 @@ describe('widget build', () => {
     assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
   });
 
-  it('loads nothing but widget.js before the first paint, and one chunk for the steps and schemas after it', () => {
+  it('loads nothing but widget.js before the first paint, one chunk for the steps and schemas after it, and the dialog of the popup modes apart', () => {
     const entry = readFileSync(join(out, 'widget.js'), 'utf8');
     assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
     const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1].split('-')[0]).sort();
-    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'flow', 'manage'].sort());
-    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'flow', 'manage'].sort());
+    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'flow', 'manage', 'modal'].sort());
+    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'flow', 'manage', 'modal'].sort());
+    assert.doesNotMatch(entry, /showModal/, "the dialog's code is the modal chunk's");
   });
 });
 

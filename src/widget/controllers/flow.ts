@@ -10,7 +10,6 @@ import type { Month } from '../flow/month.ts';
 import type { FlowState, Step, StepData } from '../steps/list.ts';
 import { clock, keys, store, tab } from '../storage.ts';
 import { SessionController } from './session.ts';
-import { deepLink } from '../modes/link.ts';
 import type { Task } from './task.ts';
 
 /** The steps after the service list and their transitions: loaded on demand (flow/index.ts). */
@@ -173,11 +172,12 @@ export class Flow implements ReactiveController {
       const auth = api.session.ready ? undefined : 'key' as const;
       const ready = api.session.get();
       let services: ReturnType<Api['services']> | undefined;
-      const link = deepLink(h);
+      // A link from an email or an ad (bw_service, bw_date: flow/link.ts) opens a service like the attribute does.
+      const service = url?.searchParams.get('bw_service') || h.service;
       if (!manageLink) {
-        if (link.service) {
+        if (service) {
           this.load().catch(() => {});
-          const q = this.query(link.service, monthOf(link.date && link.date > this.today ? link.date : this.today));
+          const q = this.query(service, monthOf(this.today));
           if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q, { auth }) };
           this.#early?.answer.catch(() => {});
         }
@@ -197,10 +197,9 @@ export class Flow implements ReactiveController {
       const { data } = await services!;
       this.services = data;
       this.notice = undefined;
-      // A link just followed (bw_service, bw_date) wins over a flow saved earlier.
-      const saved = link.fromUrl ? undefined : store.get<Saved>(this.#flowKey);
+      const saved = store.get<Saved>(this.#flowKey);
       if (saved && (await this.load()).restore(this, saved)) return;
-      if (link.service) return await this.openService(link.service, link.date);
+      if (service) return (await this.load()).openLinked(this);
       this.showServices();
     } catch (err) {
       this.fail(err, () => void this.start());
@@ -241,9 +240,8 @@ export class Flow implements ReactiveController {
     });
   }
 
-  /** A service's calendar; with `date` (a deep link), that day's times. */
-  async openService(id: string | undefined, date?: string) {
-    (await this.load()).openService(this, id, undefined, date);
+  async openService(id: string | undefined) {
+    (await this.load()).openService(this, id);
   }
 
   async openManage(id: string, token?: string) {

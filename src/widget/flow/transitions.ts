@@ -9,6 +9,7 @@ import * as api from './api.ts';
 import { holdLeft } from './countdown.ts';
 import { validateCustomer } from './validate.ts';
 import { pageMetadata } from './attribution.ts';
+import { deepLink } from './link.ts';
 
 // The flow's named transitions after the service list, loaded on demand with the steps that call
 // them. Each reads the state it starts from and hands the next one to `f.go`; nothing else writes it.
@@ -26,6 +27,12 @@ export function openService(f: F, id: string | undefined, moving?: Held, date?: 
   if (!service) return f.showServices();
   if (date && /^\d{4}-\d\d-\d\d$/.test(date) && date >= f.today) return f.go({ step: 'time', service, date, moving });
   f.go({ step: 'date', service, month: monthOf(f.today), onward: true, moving });
+}
+
+/** Where a page opens: the service (and day) of a link just followed, else of the element's `service` and `date`. */
+export function openLinked(f: F) {
+  const { service, date } = deepLink(f.host);
+  openService(f, service, undefined, date);
 }
 
 /** Another month of the calendar; a month wholly past (the zone moved on) gives way to this one. */
@@ -142,6 +149,8 @@ export const manageBooking = (f: F, { booking, token }: Held) => f.go({ step: 'm
 
 /** After a reload: the same step with its data, and the same hold while it lasts. */
 export function restore(f: F, saved: Saved): boolean {
+  // A link just followed (bw_service, bw_date) wins over a flow saved earlier.
+  if (deepLink(f.host).fromUrl) return false;
   const service = f.services?.find((s) => s.id === saved.serviceId);
   if (!service) return false;
   f.values = { ...f.values, ...saved.values };

@@ -59,6 +59,12 @@ export function listen() {
   if (/[?&](bw_service|bw_date|token)=/.test(location.search)) void document.querySelector<BookingWidget>(MODAL)?.open();
 }
 
+/** The elements Tab stops at, in order, through the shadow roots inside (the calendar's). */
+function tabbable(root: ParentNode): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('*')].flatMap((el) =>
+    el.shadowRoot ? tabbable(el.shadowRoot) : el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.checkVisibility() ? [el] : []);
+}
+
 /** The deepest focused element, through open shadow roots: what opened the dialog, when no opener was named. */
 function focused(): HTMLElement | undefined {
   let el = document.activeElement;
@@ -90,6 +96,7 @@ export class Modal {
     html.setProperty('overflow', 'hidden');
     d.dir = this.host.msg.dir;
     d.addEventListener('close', this.#closed, { once: true });
+    d.addEventListener('keydown', this.#trap);
     d.showModal();
     // Screen readers hear the dialog's name, then the step's heading; keyboard users start there.
     this.host.renderRoot.querySelector<HTMLElement>('dialog h2')?.focus();
@@ -100,8 +107,24 @@ export class Modal {
     this.#dialog?.close();
   }
 
+  /**
+   * The page behind is inert, but past the dialog's last stop Tab would leave for the browser's
+   * own controls (or nowhere): from the last it goes round to the first, and back from the first.
+   */
+  #trap = (e: KeyboardEvent) => {
+    if (e.key !== 'Tab') return;
+    const stops = tabbable(e.currentTarget as HTMLDialogElement);
+    let at: Element | null = this.host.shadowRoot!.activeElement;
+    while (at?.shadowRoot?.activeElement) at = at.shadowRoot.activeElement;
+    const to = e.shiftKey ? (at === stops[0] ? stops.at(-1) : undefined) : at === stops.at(-1) ? stops[0] : undefined;
+    if (!to) return;
+    e.preventDefault();
+    to.focus();
+  };
+
   /** However it closed (the close button, Escape, `close()`): the page scrolls again and focus goes back. */
   #closed = () => {
+    this.#dialog?.removeEventListener('keydown', this.#trap);
     const html = document.documentElement.style;
     if (this.#overflow) html.setProperty('overflow', this.#overflow);
     else html.removeProperty('overflow');

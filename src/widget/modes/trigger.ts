@@ -33,4 +33,6 @@ export const modeStyles = css`
   :host([mode='floating']) { position: fixed; bottom: 16px; right: 16px; z-index: 2147483000; }
   :host([mode='floating'][position='bottom-left']) { right: auto; left: 16px; }
   :host([mode='floating']) .trigger { border-radius: 99px; box-shadow: 0 4px 16px #0004; }
+  /* Text that reads on whatever accent the page gives (black on light, white on dark): the flow's own buttons learn it from the flow chunk, which this button does not wait for. */
+  button.trigger { color: var(--bw-accent-foreground, oklch(from var(--_accent) clamp(0, (0.65 - l) * 99, 1) 0 0)); }
 `;

@@ -3,6 +3,7 @@ import type { BookingWidget } from '../booking-widget.ts';
 let page: URLSearchParams | undefined;
 
 /**
+ * (In the flow chunk: widget.js reads only `bw_service`, to fetch the calendar early.)
  * Where the flow opens: the page's URL (`bw_service`, `bw_date`, from an email or an ad), else the
  * element's `service` and `date`. The link is read once per page and leaves the address bar, as a
  * manage link's token does, so a reload comes back to where the customer was instead.
