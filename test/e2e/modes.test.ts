@@ -31,10 +31,10 @@ const events = (page: Page) => page.evaluate(() => (window as unknown as { seen:
 async function axe(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
   return page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run(ctx: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run;
+    const { axe } = window as unknown as { axe: { run(ctx: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } };
     const host = document.querySelector('booking-widget')!;
     const dialog = host.shadowRoot!.querySelector('dialog')!;
-    const { violations } = await run((dialog.open ? { include: [[['booking-widget', 'dialog']]] } : host) as Element, { resultTypes: ['violations'] });
+    const { violations } = await axe.run((dialog.open ? { include: [[['booking-widget', 'dialog']]] } : host) as Element, { resultTypes: ['violations'] });
     return violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
 }
