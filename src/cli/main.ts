@@ -153,6 +153,7 @@ async function demoCommand(args: string[]) {
     Theming playground   ${u}/demo/playground.html
     Strict CSP page      ${u}/demo/strict-csp.html
     Two widgets          ${u}/demo/two-widgets.html
+    Embed modes          ${u}/demo/inline.html  ${u}/demo/popup.html  ${u}/demo/floating.html
     Mailbox              ${u}/demo/mailbox   (the emails the demo sent, as .eml files in ${mailDirFor(configFromEnv(), values.db)})
     OpenAPI              ${u}/api/v1/openapi.json
 
