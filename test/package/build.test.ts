@@ -1,4 +1,5 @@
 // The built widget as a merchant's page loads it: the build's own transforms (packed locales,
+import { execFileSync } from 'node:child_process';
 // collapsed template whitespace, one lazy chunk for the steps and the schemas) must not change
 // what the widget says or does. The browser flows run on this build in test/e2e; these check the
 // transforms' outputs directly.
@@ -85,5 +86,23 @@ describe('template minifier', () => {
     assert.equal(mod.style, " .a::after{content:'x:  y, z;}';color:red}.b{font-family:\"Fira  Sans\",serif}");
     assert.equal(mod.pre, '<pre>\n  two  spaces\n</pre>');
     assert.equal(mod.list, '<ul> <li>|</li> </ul>');
+  });
+});
+
+describe('inpage-booking/react', () => {
+  it('builds a wrapper that imports the element from the package, not a second copy of it', () => {
+    const dir = mkdtempSync(join(root, '.tmp', 'react-'));
+    try {
+      const file = join(dir, 'index.js');
+      const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['build:react'] as string;
+      execFileSync(join(root, 'node_modules/.bin/esbuild'), [...script.split(' ').slice(1).filter((a) => !a.startsWith('--outfile=')), `--outfile=${file}`], { cwd: root, stdio: 'pipe' });
+      const code = readFileSync(file, 'utf8');
+      const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(imports, ['@lit/react', 'inpage-booking', 'react']);
+      assert.doesNotMatch(code, /customElements\.define|LitElement/, 'no element code of its own');
+      assert.match(code, /onBooked: event\("bw-booked"\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
