@@ -163,3 +163,27 @@ e2e('the two-widgets page shows two services side by side from one session', asy
   assert.match((await page.locator('booking-widget#consult p.muted').first().textContent())!, /^Free consultation · 15 min/);
   assert.equal(requests.count('POST', /\/api\/v1\/session$/), 1);
 });
+
+e2e('the shop page links a page per embed mode, and each works: inline at a service, popup from the header button, floating', async (_t, track) => {
+  const context = track(await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin' }));
+  const page = await context.newPage();
+  await page.goto(`${demo.url}/`);
+  const hrefs = await page.locator('nav.modes a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['/demo/inline.html', '/demo/popup.html', '/demo/floating.html']);
+
+  await page.locator('nav.modes a', { hasText: 'inline' }).click();
+  await heading(page, 'Choose a date').waitFor();
+
+  await page.goto(`${demo.url}/demo/popup.html`);
+  const dialogOpen = () => page.locator('booking-widget').evaluate((el) => el.shadowRoot!.querySelector('dialog')!.open);
+  await page.locator('header [data-booking-widget-open]').click();
+  await until(dialogOpen, (v) => v, 'the header button opens the popup');
+  await heading(page, 'Choose a service').waitFor();
+  await page.keyboard.press('Escape');
+  await until(dialogOpen, (v) => !v, 'Escape closes it');
+
+  await page.goto(`${demo.url}/demo/floating.html`);
+  await page.locator('booking-widget [part~="trigger"]').click();
+  await until(dialogOpen, (v) => v, 'the corner button opens it');
+  await heading(page, 'Choose a service').waitFor();
+});
