@@ -273,6 +273,7 @@ async function demoCommand(args: string[]) {
     Strict CSP page      ${u}/demo/strict-csp.html
     Two widgets          ${u}/demo/two-widgets.html
     Dashboard            ${u}/dashboard   (sign in as ${keys!.operator?.email ?? '(none)'}, password ${keys!.operator?.password ?? '(none)'})
+    Embed modes          ${u}/demo/inline.html  ${u}/demo/popup.html  ${u}/demo/floating.html
     Mailbox              ${u}/demo/mailbox   (the emails the demo sent, as .eml files in ${mailDirFor(configFromEnv(), values.db)})
     OpenAPI              ${u}/api/v1/openapi.json
 

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { CalendarDate, Email, Id, Money, Name, TimeZone, WallTime } from './common.ts';
+import { Booking } from './booking.ts';
+import { Metadata } from './metadata.ts';
 
 const Origin = z.string().check(
   z.maxLength(300),
@@ -93,6 +95,11 @@ export const AdminStaff = z.object({
   created_at: z.string(),
 });
 export type AdminStaff = z.infer<typeof AdminStaff>;
+
+/** A booking as the merchant sees it (admin answers, webhooks): the customer's `Booking` and its attribution. */
+export const AdminBooking = z.extend(Booking, { metadata: Metadata });
+export type AdminBooking = z.infer<typeof AdminBooking>;
+export const AdminBookingList = z.object({ data: z.array(AdminBooking) });
 
 export const AdminBookingsQuery = z.strictObject({
   from: z.optional(CalendarDate),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Email, Name, TimeZone } from './common.ts';
+import { AdminBooking } from './admin.ts';
 
 // Business settings and webhooks: admin routes (secret key), so the widget never loads this file.
 
@@ -97,5 +98,5 @@ export const WebhookEvent = z.object({
   id: z.string(),
   type: z.enum(WEBHOOK_EVENTS),
   created_at: z.string(),
-  data: z.object({ booking: z.unknown() }),
+  data: z.object({ booking: AdminBooking }),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CalendarDate, Id, Instant, TimeZone } from './common.ts';
 import { Customer, Notes } from './customer.ts';
+import { Metadata } from './metadata.ts';
 
 // Requests are strict (unknown fields are refused); responses are open, so that an older widget
 // keeps working when the server learns a new field. The answers the widget needs for its first
@@ -9,6 +10,7 @@ import { Customer, Notes } from './customer.ts';
 export * from './catalog.ts';
 export * from './booking.ts';
 export * from './customer.ts';
+export * from './metadata.ts';
 
 export const AvailabilityQuery = z.strictObject({
   service_id: Id,
@@ -33,6 +35,8 @@ export const BookingRequest = z.strictObject({
   locale: z.optional(z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a language tag such as de or en-GB'))),
   /** Sign up and book in one step (customer accounts, decision 012): the answer adds `tokens`. Needs a DPoP proof. */
   create_account: z.optional(z.strictObject({ password: z.string().check(z.minLength(1, 'Required'), z.maxLength(1000)) })),
+  /** Attribution (utm_source and the like): answered to the merchant (admin, emails, webhooks), never to customers. */
+  metadata: z.optional(Metadata),
 });
 export type BookingRequest = z.infer<typeof BookingRequest>;
 

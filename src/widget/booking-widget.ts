@@ -3,6 +3,8 @@ import { Flow } from './controllers/flow.ts';
 import { prefers12h, weekStartOf } from './dates.ts';
 import { en, loadMessages, type Messages } from './i18n/index.ts';
 import { first } from './steps/first.ts';
+import { isModal, modal, modalChunk, modeStyles, type Mode } from './modes/trigger.ts';
+import type { Modal } from './modes/modal.ts';
 import type { Step, StepView, StepViews } from './steps/list.ts';
 import { styles } from './styles.ts';
 
@@ -11,6 +13,7 @@ import { styles } from './styles.ts';
  * @summary A booking flow in the page: service → date → time → details → confirmation, plus manage.
  *
  * @slot - Fallback content (a "Book online" link), shown until the element upgrades and whenever it cannot work.
+ * @slot trigger - popup mode: the merchant's own button that opens the dialog, instead of the built-in one.
  *
  * @event bw-ready - The session is ready. detail: `{ business }`
  * @event bw-step-change - detail: `{ step, previous }`
@@ -20,6 +23,8 @@ import { styles } from './styles.ts';
  * @event bw-cancelled - detail: `{ booking }`
  * @event bw-rescheduled - detail: `{ booking }`
  * @event bw-error - detail: `{ code, message }`
+ * @event bw-open - The popup or floating dialog opened. detail: `{ step }`
+ * @event bw-close - The dialog closed; the flow and its hold wait for the next opening. detail: `{ step }`
  *
  * @csspart root - The widget's frame.
  * @csspart heading - Each step's heading.
@@ -42,6 +47,9 @@ import { styles } from './styles.ts';
  * @csspart back - The back button.
  * @csspart notice - Messages (held, taken, expired, errors).
  * @csspart summary - Booking summaries.
+ * @csspart trigger - popup and floating modes: the button that opens the dialog.
+ * @csspart dialog - popup and floating modes: the modal dialog around the flow.
+ * @csspart close - The dialog's close button.
  *
  * @cssproperty --bw-accent - Main action colour (default #4f46e5).
  * @cssproperty --bw-accent-foreground - Text on the accent (default #fff).
@@ -57,7 +65,7 @@ import { styles } from './styles.ts';
  * @cssproperty --bw-max-width - Widest the widget grows (default 480px).
  */
 export class BookingWidget extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, modeStyles];
   static override properties = {
     publishableKey: { attribute: 'publishable-key' },
     apiBase: { attribute: 'api-base' },
@@ -66,6 +74,8 @@ export class BookingWidget extends LitElement {
     weekStart: { attribute: 'week-start' },
     theme: { reflect: true }, accent: {}, radius: {}, density: { reflect: true },
     name: {}, email: {}, phone: {}, accounts: {},
+    mode: { reflect: true }, position: { reflect: true }, label: {}, date: {},
+    forwardParams: { attribute: 'forward-params' },
     msg: { state: true },
   };
 
@@ -105,6 +115,16 @@ export class BookingWidget extends LitElement {
   declare accounts: 'optional' | undefined;
   /** @internal The accounts chunk's controller, once loaded. */
   account: import('./accounts/index.ts').Accounts | undefined;
+  /** `inline` (default): the flow in the page; `popup`: a button that opens it in a dialog; `floating`: a corner button that does. */
+  declare mode: Mode | undefined;
+  /** floating mode: `bottom-right` (default) or `bottom-left`. */
+  declare position: 'bottom-right' | 'bottom-left' | undefined;
+  /** popup and floating modes: the button's text (default "Book now", in the widget's language). */
+  declare label: string | undefined;
+  /** With `service`: open that day's times (`YYYY-MM-DD`). The page's URL may say the same with `bw_service` and `bw_date`. */
+  declare date: string | undefined;
+  /** Query parameters of the page's URL sent with the booking as its `metadata`, besides every `utm_*` (space- or comma-separated names). */
+  declare forwardParams: string | undefined;
 
   /** @internal The locale's messages. */
   declare msg: Messages;
@@ -113,6 +133,9 @@ export class BookingWidget extends LitElement {
   readonly flow = new Flow(this);
   #started = false;
   #accountLoading: Promise<void> | undefined;
+  /** A popup waits with its session and services until an opener is pointed at, focused or used. */
+  #woken = false;
+  #modal: Modal | undefined;
   #messagesFor = '';
   #lookFor = '';
 
@@ -142,7 +165,7 @@ export class BookingWidget extends LitElement {
     if (this.accounts === 'optional' && !this.#accountLoading) {
       this.#accountLoading = import('./accounts/index.ts').then((m) => void (this.account = new m.Accounts(this)), () => (this.#accountLoading = undefined));
     }
-    if (!this.#started || changed.has('publishableKey') || changed.has('apiBase')) {
+    if ((this.#woken || !isModal(this.mode)) && (!this.#started || changed.has('publishableKey') || changed.has('apiBase'))) {
       this.#started = true;
       void f.start();
     } else if (changed.has('service') && f.services) void f.openService(this.service);
@@ -194,6 +217,27 @@ export class BookingWidget extends LitElement {
     return this.flow.openManage(id, token);
   }
 
+  /** popup and floating modes: opens the dialog where the flow was left; focus returns to `opener` (else what had it) on closing. */
+  async open(opener?: HTMLElement) {
+    if (!isModal(this.mode)) return;
+    this.wake();
+    const { Modal } = await modalChunk();
+    await (this.#modal ??= new Modal(this)).open(opener);
+  }
+
+  /** Closes the dialog; the flow and its hold wait for the next `open()`. */
+  close() {
+    this.#modal?.close();
+  }
+
+  /** @internal Starts loading what the dialog and the flow need (an opener was pointed at or focused). */
+  wake = () => {
+    if (this.#woken) return;
+    this.#woken = true;
+    modalChunk().catch(() => {});
+    this.requestUpdate();
+  };
+
   /** Back to the service list, forgetting the booking in hand (a page can call it). */
   restart() {
     this.flow.restart();
@@ -205,9 +249,10 @@ export class BookingWidget extends LitElement {
     // Every step has a template: the first paint's here, the rest in the flow and manage chunks (a skeleton until they arrive).
     const views: Partial<StepViews<Step>> = { ...first, ...f.later?.views, ...f.managing?.views };
     const view = (views[s.step] ?? first.loading) as StepView<Step>;
-    return html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
+    const body = html`<div class="root" part="root" dir=${this.msg.dir} lang=${this.lang$}>
       <p class="sr" role="status" aria-live="polite">${f.announce}</p>
       ${this.account?.render() ?? nothing}${view(f, s)}
     </div>`;
+    return isModal(this.mode) ? modal(this, body) : body;
   }
 }

@@ -17,6 +17,10 @@ export interface BookingWidgetEvents {
   'bw-booked': { booking: Booking };
   'bw-cancelled': { booking: Booking };
   'bw-rescheduled': { booking: Booking };
+  /** The popup or floating dialog opened, at `step` (where the flow was left, when it is opened again). */
+  'bw-open': { step: Step };
+  /** The dialog closed (its close button, Escape, or `close()`); the flow and its hold wait at `step`. */
+  'bw-close': { step: Step };
   /** Something failed; `code` is the API's error code, or `network`. */
   'bw-error': { code: string; message: string };
 }
@@ -33,6 +37,8 @@ declare global {
     'bw-cancelled': BookingWidgetEvent<'bw-cancelled'>;
     'bw-rescheduled': BookingWidgetEvent<'bw-rescheduled'>;
     'bw-error': BookingWidgetEvent<'bw-error'>;
+    'bw-open': BookingWidgetEvent<'bw-open'>;
+    'bw-close': BookingWidgetEvent<'bw-close'>;
   }
 }
 

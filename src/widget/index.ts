@@ -2,6 +2,7 @@ import { BookingWidget } from './booking-widget.ts';
 
 export { BookingWidget };
 export type { BookingWidgetEvents, BookingWidgetEvent, Step } from './events.ts';
+export type { BookingWidgetAttributes, BookingWidgetEventProps } from './attributes.ts';
 
 declare global {
   interface HTMLElementTagNameMap {

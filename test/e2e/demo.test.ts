@@ -175,3 +175,28 @@ e2e('the demo prints the dashboard with a demo operator whose email and password
   assert.equal(signIn.status, 200, await signIn.clone().text());
   assert.deepEqual((await signIn.json()).businesses.map((b: any) => b.name), ['Studio Lumen']);
 });
+
+e2e('the shop page links a page per embed mode, and each works: inline at a service, popup from the header button, floating', async (_t, track) => {
+  const context = track(await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin' }));
+  const page = await context.newPage();
+  await page.goto(`${demo.url}/`);
+  const hrefs = await page.locator('nav.modes a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['/demo/inline.html', '/demo/popup.html', '/demo/floating.html']);
+
+  await page.locator('nav.modes a', { hasText: 'inline' }).click();
+  await heading(page, 'Choose a date').waitFor();
+
+  await page.goto(`${demo.url}/demo/popup.html`);
+  const dialogOpen = () => page.locator('booking-widget').evaluate((el) => el.shadowRoot!.querySelector('dialog')!.open);
+  await page.locator('header [data-booking-widget-open]').click();
+  await until(dialogOpen, (v) => v, 'the header button opens the popup');
+  await heading(page, 'Choose a service').waitFor();
+  await page.keyboard.press('Escape');
+  await until(dialogOpen, (v) => !v, 'Escape closes it');
+
+  await page.goto(`${demo.url}/demo/floating.html`);
+  await page.locator('booking-widget [part~="trigger"]').click();
+  await until(dialogOpen, (v) => v, 'the corner button opens it');
+  // Its flow is this browser's saved one for the key (the inline page's calendar), or the service list.
+  await heading(page, /^Choose a (service|date)$/).waitFor();
+});

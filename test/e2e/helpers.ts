@@ -95,7 +95,11 @@ export interface Business {
 
 // ------------------------------------------------------------------ the merchant's page server
 
-export interface ShopPage { pk: string; attrs?: Record<string, string>; csp?: string; title?: string; /** Extra markup for <head> (pages without a CSP). */ head?: string }
+export interface ShopPage {
+  pk: string; attrs?: Record<string, string>; csp?: string; title?: string; /** Extra markup for <head> (pages without a CSP). */ head?: string;
+  /** Extra markup in the page's <header> (a "Book now" button), and after the widget's section (more widgets). */ header?: string; after?: string;
+  /** The page's whole <main> instead of the shop's text and widget (a framework app's mount point). */ main?: string;
+}
 
 /** A merchant's site on its own origin: /shop/<id> pages that load the widget from the API origin. */
 export class PageServer {
@@ -160,9 +164,9 @@ export class PageServer {
 <body>
   <header>
     <h1>Studio Lumen</h1>
-    <p>Hair salon · Torstraße 112, Berlin-Mitte</p>
+    <p>Hair salon · Torstraße 112, Berlin-Mitte</p>${p.header ?? ''}
   </header>
-  <main>
+  <main>${p.main ?? `
     <section>
       <h2>Cuts, colour and care since 2014</h2>
       <p>We are a small team of three stylists who take our time. Every appointment starts with a short talk about what you would like.</p>
@@ -178,7 +182,7 @@ export class PageServer {
       <booking-widget${attrs}>
         <a href="tel:+493012345678">Call us to book: 030 1234 5678</a>
       </booking-widget>
-    </section>
+    </section>${p.after ?? ''}`}
   </main>
 </body>
 </html>`;

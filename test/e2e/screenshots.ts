@@ -122,6 +122,29 @@ async function dashboard(browser: Browser, api: string, operator: { email: strin
   }
 }
 
+/** The popup mode, opened from a header button at the calendar: on a 375 px phone (full screen) and a desktop. */
+async function popup(browser: Browser, pages: PageServer, pk: string) {
+  const header = '<p><button type="button" class="book-now" data-booking-widget-open>Book now</button></p>';
+  for (const [name, viewport] of [['popup-phone', { width: 375, height: 740 }], ['popup-desktop', { width: 1100, height: 800 }]] as const) {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Berlin', viewport, deviceScaleFactor: 1 });
+    context.setDefaultTimeout(30_000);
+    try {
+      const page = await context.newPage();
+      await page.goto(pages.add({ pk, attrs: { mode: 'popup' }, header }));
+      await page.locator('header .book-now').click();
+      await page.locator('booking-widget button.service', { hasText: 'Haircut & style' }).click();
+      await heading(page, 'Choose a date').waitFor();
+      await ensureFreeDays(page);
+      await page.evaluate(() => document.fonts.ready);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(OUT, `${name}.png`), animations: 'disabled' });
+      console.log(`  docs/screenshots/${name}.png`);
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 async function main() {
   // `npm run screenshots -- --dashboard`: the dashboard's pictures only.
   const only = process.argv.includes('--dashboard') ? 'dashboard' : undefined;
@@ -142,6 +165,9 @@ async function main() {
     browser = await launchChromium();
     console.log(`Screenshots of Studio Lumen (API ${api.url}, shop ${pages.origin}):`);
     if (!only) {
+      await popup(browser, pages, keys.publishable_key);
+      // SHOTS=popup takes the popup's alone.
+      if (process.env.SHOTS === 'popup') return;
       await hero(browser, pages, keys.publishable_key);
       // Each variant books once; the demo's horizon has room for many.
       for (const variant of VARIANTS) await walk(browser, pages, keys.publishable_key, variant);

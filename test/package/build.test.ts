@@ -1,4 +1,5 @@
 // The built widget as a merchant's page loads it: the build's own transforms (packed locales,
+import { execFileSync } from 'node:child_process';
 // collapsed template whitespace, one lazy chunk for the steps and the schemas) must not change
 // what the widget says or does. The browser flows run on this build in test/e2e; these check the
 // transforms' outputs directly.
@@ -49,14 +50,15 @@ describe('widget build', () => {
     assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
   });
 
-  it('loads nothing but widget.js before the first paint, and one chunk for the steps and schemas after it', () => {
+  it('loads nothing but widget.js before the first paint, one chunk for the steps and schemas after it, and the dialog of the popup modes apart', () => {
     const entry = readFileSync(join(out, 'widget.js'), 'utf8');
     assert.doesNotMatch(entry, /^import\b|\bimport\s*\{[^}]*\}\s*from/m, 'no static import in widget.js');
     const lazy = [...entry.matchAll(/import\(`?["'`]?\.\/chunks\/([\w-]+)\.js/g)].map((m) => m[1].split('-')[0]).sort();
-    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'accounts', 'flow', 'manage'].sort());
-    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'accounts', 'flow', 'manage'].sort());
+    assert.deepEqual([...new Set(lazy)], [...lazyLocales, 'accounts', 'flow', 'manage', 'modal'].sort());
+    assert.deepEqual(readdirSync(join(out, 'chunks')).map((f) => f.split('-')[0]).sort(), [...lazyLocales, 'accounts', 'flow', 'manage', 'modal'].sort());
     // Customer accounts (decision 012) are a chunk of their own: neither the first paint nor the flow carries jose's signing or the account's messages.
     for (const f of [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-'))]) assert.doesNotMatch(readFileSync(f, 'utf8'), /dpop\+jwt|bw_verify/);
+    assert.doesNotMatch(entry, /showModal/, "the dialog's code is the modal chunk's");
   });
 });
 
@@ -86,5 +88,23 @@ describe('template minifier', () => {
     assert.equal(mod.style, " .a::after{content:'x:  y, z;}';color:red}.b{font-family:\"Fira  Sans\",serif}");
     assert.equal(mod.pre, '<pre>\n  two  spaces\n</pre>');
     assert.equal(mod.list, '<ul> <li>|</li> </ul>');
+  });
+});
+
+describe('inpage-booking/react', () => {
+  it('builds a wrapper that imports the element from the package, not a second copy of it', () => {
+    const dir = mkdtempSync(join(root, '.tmp', 'react-'));
+    try {
+      const file = join(dir, 'index.js');
+      const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['build:react'] as string;
+      execFileSync(join(root, 'node_modules/.bin/esbuild'), [...script.split(' ').slice(1).filter((a) => !a.startsWith('--outfile=')), `--outfile=${file}`], { cwd: root, stdio: 'pipe' });
+      const code = readFileSync(file, 'utf8');
+      const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(imports, ['@lit/react', 'inpage-booking', 'react']);
+      assert.doesNotMatch(code, /customElements\.define|LitElement/, 'no element code of its own');
+      assert.match(code, /onBooked: event\("bw-booked"\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

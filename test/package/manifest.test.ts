@@ -28,8 +28,9 @@ describe('package for developers', () => {
     const el = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'booking-widget') as Record<string, { name: string }[]> | undefined;
     assert.ok(el, 'a declaration with tagName booking-widget');
     const names = (k: string) => el[k].map((x) => x.name);
-    assert.deepEqual(names('attributes'), ['publishable-key', 'api-base', 'service', 'staff', 'locale', 'timezone', 'hour-cycle', 'week-start', 'theme', 'accent', 'radius', 'density', 'name', 'email', 'phone', 'accounts']);
-    assert.deepEqual(names('events').sort(), ['bw-before-book', 'bw-booked', 'bw-cancelled', 'bw-error', 'bw-hold', 'bw-ready', 'bw-rescheduled', 'bw-step-change']);
+    assert.deepEqual(names('attributes'), ['publishable-key', 'api-base', 'service', 'staff', 'locale', 'timezone', 'hour-cycle', 'week-start', 'theme', 'accent', 'radius', 'density', 'name', 'email', 'phone', 'accounts', 'mode', 'position', 'label', 'date', 'forward-params']);
+    assert.deepEqual(names('events').sort(), ['bw-before-book', 'bw-booked', 'bw-cancelled', 'bw-close', 'bw-error', 'bw-hold', 'bw-open', 'bw-ready', 'bw-rescheduled', 'bw-step-change']);
+    for (const method of ['open', 'close']) assert.ok(names('members').includes(method), method);
     for (const part of ['root', 'service', 'calendar', 'day-free', 'slot', 'input', 'primary', 'notice']) assert.ok(names('cssParts').includes(part), part);
     for (const prop of ['--bw-accent', '--bw-radius', '--bw-font', '--bw-space']) assert.ok(names('cssProperties').includes(prop), prop);
     // Internal state (step, services, hold…) is not part of the public surface.
@@ -51,6 +52,11 @@ describe('package for developers', () => {
       w.addEventListener('bw-error', (e) => console.log(e.detail.code));
       // @ts-expect-error: not a theme
       typed.theme = 'purple';
+      typed.mode = 'popup';
+      // @ts-expect-error: not a mode
+      typed.mode = 'modal';
+      w.addEventListener('bw-open', (e) => console.log(e.detail.step.toUpperCase()));
+      void typed.open();
     `);
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'DOM'], types: [] },

@@ -1,4 +1,4 @@
-import type { Booking, BookingCreated, BookingRequest } from '../../contract/index.ts';
+import type { AdminBooking, Booking, BookingCreated, BookingRequest, Metadata } from '../../contract/index.ts';
 import { H } from '../../contract/index.ts';
 import type { Deps, SecretPrincipal, SessionPrincipal } from '../context.ts';
 import { hashToken, newId } from '../auth/tokens.ts';
@@ -34,6 +34,14 @@ export function bookingOut(b: BookingRow): Booking {
   return out;
 }
 
+/**
+ * The booking as its merchant sees it (admin answers, webhooks, the merchant's emails): with its
+ * attribution, `{}` when the page sent none. Widget and manage answers use `bookingOut`, without it.
+ */
+export function adminBookingOut(b: BookingRow): AdminBooking {
+  return { ...bookingOut(b), metadata: b.metadata === null ? {} : (JSON.parse(b.metadata) as Metadata) };
+}
+
 /** A booking request as the route read it: the zone canonical, the start in milliseconds. */
 export type NewBooking = Omit<BookingRequest, 'start'> & { startMs: number };
 
@@ -61,7 +69,7 @@ export async function createBooking(tx: Tx, deps: Deps, p: SessionPrincipal, gue
     status: 'confirmed', start_ms: range.start, end_ms: range.end, block_start_ms: range.blockStart, block_end_ms: range.blockEnd,
     timezone: b.timezone, customer_name: b.customer.name, customer_email: b.customer.email, customer_phone: b.customer.phone ?? null,
     notes: b.notes ?? '', manage_token_hash: hashToken(manageToken), created_at: now, cancelled_at: null, cancel_reason: null, locale: b.locale ?? null,
-    ics_sequence: 0,
+    ics_sequence: 0, metadata: b.metadata && Object.keys(b.metadata).length ? JSON.stringify(b.metadata) : null,
   };
   await tx.insertInto('bookings').values(row).execute();
   await recordBookingEvent(tx, deps.config.notify, now, 'booking.created', row);

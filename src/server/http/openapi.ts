@@ -11,6 +11,8 @@ const json = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     io, unrepresentable: 'any',
     // The contract checks the booking status with a pattern (lighter for the widget); clients read an enum.
     override: (ctx) => {
+      // The entry limit is a refinement, which JSON Schema cannot read from it: stated here.
+      if (ctx.zodSchema === (C.Metadata as unknown)) ctx.jsonSchema.maxProperties = C.METADATA_LIMITS.entries;
       if (ctx.zodSchema !== (C.BookingStatus as unknown)) return;
       delete ctx.jsonSchema.pattern;
       ctx.jsonSchema.enum = [...C.BOOKING_STATUSES];

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Booking } from '../../contract/index.ts';
+import type { AdminBooking, Booking } from '../../contract/index.ts';
 import type { NotifyConfig } from '../config.ts';
 import type { BusinessRow } from '../store/schema.ts';
 import { icsFor } from './ics.ts';
@@ -42,7 +42,7 @@ function organizerAddress(business: BusinessRow, cfg: NotifyConfig): string {
  * so a message sent twice (at-least-once delivery) is recognisably one.
  */
 export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailContext, cfg: NotifyConfig, locale: string | null, now: number): ComposedMail {
-  const b: Booking = p.booking;
+  const b: Booking | AdminBooking = p.booking;
   const merchant = kind.startsWith('merchant_');
   const { lang, t } = mailText(merchant ? null : locale);
   const zone = merchant ? ctx.business.timezone : b.timezone;
@@ -53,6 +53,8 @@ export function compose(id: string, kind: EmailKind, p: MailInput, ctx: MailCont
     [t.when, `${date} (${zone})`], [t.service, ctx.serviceName], [t.with, ctx.staffName],
     ...(merchant ? [[t.customer, [b.customer.name, b.customer.email, b.customer.phone].filter(Boolean).join(', ')] as [string, string]] : []),
     ...(b.notes ? [[t.notes, b.notes] as [string, string]] : []),
+    // Where the customer came from (utm_source and the like), for the merchant only; one line each.
+    ...(merchant && 'metadata' in b ? Object.entries(b.metadata).map(([k, v]) => [k, v.replace(/\p{Cc}+/gu, ' ')] as [string, string]) : []),
   ];
   const link = merchant ? null : p.manage_url;
   // The customer's calendar gets the invitation, and on cancellation the CANCEL that removes it.

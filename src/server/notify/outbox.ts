@@ -1,9 +1,9 @@
-import type { Booking, WebhookEventType } from '../../contract/index.ts';
+import type { AdminBooking, Booking, WebhookEventType } from '../../contract/index.ts';
 import type { NotifyConfig } from '../config.ts';
 import { newId } from '../auth/tokens.ts';
 import type { Tx } from '../store/db.ts';
 import type { BookingRow, OutboxRow } from '../store/schema.ts';
-import { bookingOut } from '../domain/bookings.ts';
+import { adminBookingOut, bookingOut } from '../domain/bookings.ts';
 import { issueManageToken } from '../domain/manage-tokens.ts';
 import { iso } from '../time.ts';
 import { recordActivity, type Actor } from '../domain/activity.ts';
@@ -17,12 +17,13 @@ export type EmailKind =
   | 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder'
   | 'merchant_new' | 'merchant_changed' | 'merchant_cancelled';
 export interface EmailPayload {
-  booking: Booking; manage?: boolean;
+  /** The merchant's notices carry the booking's attribution (`AdminBooking`); the customer's mails never do. */
+  booking: Booking | AdminBooking; manage?: boolean;
   /** The booking's calendar SEQUENCE as of this change (absent in rows written before 0008). */
   sequence?: number;
 }
 /** What `compose` is given: the payload with its link, made at send time, and its calendar SEQUENCE. */
-export interface MailInput { booking: Booking; manage_url: string | null; sequence: number }
+export interface MailInput { booking: Booking | AdminBooking; manage_url: string | null; sequence: number }
 
 const CUSTOMER: Record<WebhookEventType, EmailKind> = {
   'booking.created': 'confirmation', 'booking.rescheduled': 'rescheduled', 'booking.cancelled': 'cancelled',
@@ -62,6 +63,8 @@ export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number,
   const last = await tx.selectFrom('outbox').select((eb) => eb.fn.max('seq').as('seq')).where('business_id', '=', row.business_id).executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
   const booking = bookingOut(row);
+  // What the merchant's own channels get: the booking with its attribution.
+  const merchantView = adminBookingOut(row);
   const eventId = newId('evt');
   const rows: OutboxRow[] = [];
   const add = (r: Pick<OutboxRow, 'channel' | 'webhook_id' | 'kind' | 'payload'> & { at?: number }) => rows.push({
@@ -73,7 +76,7 @@ export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number,
   // The webhook body is fixed now, byte for byte, so every retry signs and sends the same thing.
   const hooks = await tx.selectFrom('webhooks').selectAll()
     .where('business_id', '=', row.business_id).where('mode', '=', row.mode).where('active', '=', 1).where('deleted_at', 'is', null).execute();
-  const body = JSON.stringify({ id: eventId, type, created_at: iso(now), data: { booking } });
+  const body = JSON.stringify({ id: eventId, type, created_at: iso(now), data: { booking: merchantView } });
   for (const hook of hooks) {
     if ((JSON.parse(hook.events) as string[]).includes(type)) add({ channel: 'webhook', webhook_id: hook.id, kind: type, payload: body });
   }
@@ -81,7 +84,7 @@ export async function recordBookingEvent(tx: Tx, cfg: NotifyConfig, now: number,
   // The customer's mails link to the manage page; the merchant's never carry a customer's link.
   const email = (kind: EmailKind, at?: number) => add({
     channel: 'email', webhook_id: null, kind, ...(at === undefined ? {} : { at }),
-    payload: JSON.stringify({ booking, manage: !kind.startsWith('merchant_'), sequence: row.ics_sequence } satisfies EmailPayload),
+    payload: JSON.stringify({ booking: kind.startsWith('merchant_') ? merchantView : booking, manage: !kind.startsWith('merchant_'), sequence: row.ics_sequence } satisfies EmailPayload),
   });
   email(CUSTOMER[type]);
   if (business.notification_email) email(MERCHANT[type]);

@@ -1,10 +1,10 @@
-import { AdminBookingsQuery, BookingCreated, BookingList, BookingRequest, H } from '../../contract/index.ts';
+import { AdminBookingList, AdminBookingsQuery, BookingCreated, BookingList, BookingRequest, H } from '../../contract/index.ts';
 import { route } from '../http/route.ts';
 import { BookingHeaders, GuestToken } from '../http/headers.ts';
 import { ZONE_NOTE, checked, instant, knownZone } from '../http/inputs.ts';
 import * as z from 'zod/mini';
 import { TokenPair } from '../../contract/accounts.ts';
-import { bookOnce, bookingOut, businessBookings, guestBookings, type NewAccount } from '../domain/bookings.ts';
+import { adminBookingOut, bookOnce, bookingOut, businessBookings, guestBookings, type NewAccount } from '../domain/bookings.ts';
 import { accountsOn, startFamily } from '../domain/customers.ts';
 import { checkNewPassword, hashPassword } from '../auth/passwords.ts';
 import { DPOP_HEADER, verifyDpop } from '../auth/dpop.ts';
@@ -52,7 +52,7 @@ export const bookingRoutes = [
   }),
   route({
     method: 'get', path: '/bookings', auth: 'secret', summary: "The business's bookings; from and to are the business's calendar dates",
-    query: AdminBookingsQuery, ok: [200, BookingList],
-    handler: async ({ deps, principal, query }) => ({ data: (await businessBookings(deps.store.db, principal, query)).map(bookingOut) }),
+    query: AdminBookingsQuery, ok: [200, AdminBookingList],
+    handler: async ({ deps, principal, query }) => ({ data: (await businessBookings(deps.store.db, principal, query)).map(adminBookingOut) }),
   }),
 ];

@@ -539,6 +539,18 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('businesses_hub').ifNotExists().on('businesses').column('hub_id').execute();
     },
   },
+
+  // A booking's attribution (utm_source and the like) as JSON text; null when the page sent none.
+  '0011_booking_metadata': {
+    async up(db: Kysely<any>) {
+      if (dialect === 'postgres') {
+        await sql`alter table bookings add column if not exists metadata text`.execute(db);
+      } else {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pragma_table_info('bookings') where name = 'metadata'`.execute(db);
+        if (!Number(rows[0]?.n)) await db.schema.alterTable('bookings').addColumn('metadata', 'text').execute();
+      }
+    },
+  },
 });
 
 export const migrationsFor = (dialect: Dialect): MigrationProvider => ({

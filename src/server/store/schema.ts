@@ -63,6 +63,8 @@ export interface BookingRow {
   ics_sequence: number;
   /** The customer account the booking belongs to (0010), or null for a guest's. */
   customer_id?: string | null;
+  /** The booking's attribution, JSON of a `Metadata` record; null when none was sent (0011). */
+  metadata: string | null;
 }
 
 /** A manage token issued after the booking's first one (for a mail's link or a replayed answer): its digest only. */

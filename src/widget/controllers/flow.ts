@@ -172,10 +172,12 @@ export class Flow implements ReactiveController {
       const auth = api.session.ready ? undefined : 'key' as const;
       const ready = api.session.get();
       let services: ReturnType<Api['services']> | undefined;
+      // A link from an email or an ad (bw_service, bw_date: flow/link.ts) opens a service like the attribute does.
+      const service = url?.searchParams.get('bw_service') || h.service;
       if (!manageLink) {
-        if (h.service) {
+        if (service) {
           this.load().catch(() => {});
-          const q = this.query(h.service, monthOf(this.today));
+          const q = this.query(service, monthOf(this.today));
           if (q) this.#early = { key: JSON.stringify(q), answer: api.availability(q, { auth }) };
           this.#early?.answer.catch(() => {});
         }
@@ -197,7 +199,7 @@ export class Flow implements ReactiveController {
       this.notice = undefined;
       const saved = store.get<Saved>(this.#flowKey);
       if (saved && (await this.load()).restore(this, saved)) return;
-      if (h.service) return await this.openService(h.service);
+      if (service) return (await this.load()).openLinked(this);
       this.showServices();
     } catch (err) {
       this.fail(err, () => void this.start());

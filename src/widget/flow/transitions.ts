@@ -8,6 +8,8 @@ import { store } from '../storage.ts';
 import * as api from './api.ts';
 import { holdLeft } from './countdown.ts';
 import { validateCustomer } from './validate.ts';
+import { pageMetadata } from './attribution.ts';
+import { deepLink } from './link.ts';
 
 // The flow's named transitions after the service list, loaded on demand with the steps that call
 // them. Each reads the state it starts from and hands the next one to `f.go`; nothing else writes it.
@@ -19,11 +21,18 @@ const uuid = (): string =>
   crypto.randomUUID?.() ??
   '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (Number(c) / 4)))).toString(16));
 
-/** A service's calendar, at this month (or the next, when this one has no time left). */
-export function openService(f: F, id: string | undefined, moving?: Held) {
+/** A service's calendar, at this month (or the next, when this one has no time left); with a `date` from today on, that day's times. */
+export function openService(f: F, id: string | undefined, moving?: Held, date?: string) {
   const service = f.services?.find((x) => x.id === id);
   if (!service) return f.showServices();
+  if (date && /^\d{4}-\d\d-\d\d$/.test(date) && date >= f.today) return f.go({ step: 'time', service, date, moving });
   f.go({ step: 'date', service, month: monthOf(f.today), onward: true, moving });
+}
+
+/** Where a page opens: the service (and day) of a link just followed, else of the element's `service` and `date`. */
+export function openLinked(f: F) {
+  const { service, date } = deepLink(f.host);
+  openService(f, service, undefined, date);
 }
 
 /** Another month of the calendar; a month wholly past (the zone moved on) gives way to this one. */
@@ -105,12 +114,15 @@ export async function submit(f: F) {
   }
   const v = f.values;
   const locale = emailLocale(f.lang);
+  const metadata = pageMetadata(f.host.forwardParams, location.search);
   const request = {
     service_id: s.service.id, start: s.hold.start, staff_id: s.hold.staff_id, hold_id: s.hold.id, timezone: f.zone,
     customer: { name: v.name.trim(), email: v.email.trim(), ...(v.phone.trim() ? { phone: v.phone.trim() } : {}) },
     ...(v.notes.trim() ? { notes: v.notes.trim() } : {}),
     // The emails about this booking speak the customer's language (and, from `timezone`, time).
     ...(locale ? { locale } : {}),
+    // Attribution for the merchant (utm_source and the like); never shown to other customers.
+    ...(metadata ? { metadata } : {}),
   };
   if (!fire(f.host, 'bw-before-book', { request }, true)) return;
   // One key per attempt, kept across the client's retries and a second click on the same request.
@@ -137,6 +149,8 @@ export const manageBooking = (f: F, { booking, token }: Held) => f.go({ step: 'm
 
 /** After a reload: the same step with its data, and the same hold while it lasts. */
 export function restore(f: F, saved: Saved): boolean {
+  // A link just followed (bw_service, bw_date) wins over a flow saved earlier.
+  if (deepLink(f.host).fromUrl) return false;
   const service = f.services?.find((s) => s.id === saved.serviceId);
   if (!service) return false;
   f.values = { ...f.values, ...saved.values };

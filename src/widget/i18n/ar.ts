@@ -58,4 +58,6 @@ export const ar: Messages = {
   unavailable: 'الحجز عبر الإنترنت غير متاح هنا الآن.',
   somethingWrong: 'حدث خطأ ما. يرجى المحاولة مرة أخرى.',
   notFound: 'تعذر العثور على هذا الحجز.',
+  bookNow: 'احجز الآن',
+  close: 'إغلاق',
 };

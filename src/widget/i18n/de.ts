@@ -58,4 +58,6 @@ export const de: Messages = {
   unavailable: 'Online-Buchung ist hier gerade nicht verfügbar.',
   somethingWrong: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   notFound: 'Diese Buchung wurde nicht gefunden.',
+  bookNow: 'Jetzt buchen',
+  close: 'Schließen',
 };

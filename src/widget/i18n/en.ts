@@ -57,6 +57,8 @@ export const en = {
   unavailable: 'Online booking is not available here right now.',
   somethingWrong: 'Something went wrong. Please try again.',
   notFound: 'We could not find that booking.',
+  bookNow: 'Book now',
+  close: 'Close',
 };
 
 export type Messages = typeof en;

@@ -50,7 +50,7 @@ describe('PostgreSQL store: overlapping calendar rows are impossible in the data
   const bookingRow = (start: number, end: number, extra: Partial<BookingRow> = {}): BookingRow => ({
     id: `bk_${++n}`, business_id: businessId, mode: 'test', service_id: serviceId, staff_id: staffId, guest_id: null, status: 'confirmed',
     start_ms: start, end_ms: end, block_start_ms: start, block_end_ms: end, timezone: 'UTC', customer_name: 'A', customer_email: 'a@example.com',
-    customer_phone: null, notes: '', manage_token_hash: `m${n}`, created_at: 0, cancelled_at: null, cancel_reason: null, locale: null, ics_sequence: 0, ...extra,
+    customer_phone: null, notes: '', manage_token_hash: `m${n}`, created_at: 0, cancelled_at: null, cancel_reason: null, locale: null, ics_sequence: 0, metadata: null, ...extra,
   });
   const holdRow = (start: number, end: number, extra: Partial<HoldRow> = {}): HoldRow => ({
     id: `hld_${++n}`, business_id: businessId, mode: 'test', guest_id: guestId, service_id: serviceId, staff_id: staffId,
