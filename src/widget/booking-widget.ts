@@ -40,6 +40,8 @@ import { styles } from './styles.ts';
  * @csspart button - Every button.
  * @csspart primary - The main action of a step.
  * @csspart back - The back button.
+ * @csspart danger - A destructive action (cancelling a booking).
+ * @csspart moving - On the calendar and the times: which booking is being moved.
  * @csspart notice - Messages (held, taken, expired, errors).
  * @csspart summary - Booking summaries.
  *
@@ -50,6 +52,8 @@ import { styles } from './styles.ts';
  * @cssproperty --bw-muted - Secondary text (default #5b6472).
  * @cssproperty --bw-surface - Buttons and free days (default #f4f5f7).
  * @cssproperty --bw-border - Borders (default #d5d9e0).
+ * @cssproperty --bw-field-border - Form fields' borders, at least 3:1 against the background (default #858c99; dark #6b7385).
+ * @cssproperty --bw-focus-ring - The keyboard focus ring, a box-shadow (default a 2px gap in the background, then 2px of the accent).
  * @cssproperty --bw-danger - Errors (default #b42318).
  * @cssproperty --bw-radius - Corner radius (default 10px).
  * @cssproperty --bw-space - Base spacing (default 12px; 8px when density="compact").

@@ -5,7 +5,7 @@ import '../flow/calendar.ts';
 import type { Flow } from '../controllers/flow.ts';
 import type { StepView } from './list.ts';
 import { back, heading, notice } from './parts.ts';
-import { serviceLine } from './summary.ts';
+import { movingLine, serviceLine } from './summary.ts';
 
 function zonePicker(f: Flow) {
   const zones = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
@@ -21,10 +21,11 @@ export const date: StepView<'date'> = (f, s) => {
   const today = f.today;
   const loaded = f.month?.status === 'complete';
   const free = loaded ? f.month!.value!.free : new Set<string>();
-  return html`${heading(f.msg.chooseDate)}${serviceLine(f, s.service)}${notice(f)}
+  return html`${heading(f.msg.chooseDate)}${serviceLine(f, s.service)}${s.moving ? movingLine(f, s.moving.booking) : nothing}${notice(f)}
     <bw-calendar exportparts="calendar, day, day-free, month-prev, month-next, button" .month=${s.month} .free=${free} .selected=${s.date}
       .min=${today} .max=${addDays(today, 730)} .locale=${f.lang} .weekStart=${f.host.weekStartDay} .messages=${f.msg} .loading=${!loaded}
-      @bw-pick-date=${(e: CustomEvent<string>) => to.pickDate(f, s, e.detail)} @bw-month=${(e: CustomEvent<string>) => to.setMonth(f, e.detail)}></bw-calendar>
+      @bw-pick-date=${(e: CustomEvent<string>) => to.pickDate(f, s, e.detail)} @bw-month=${(e: CustomEvent<string>) => to.setMonth(f, e.detail)}
+      @bw-busy-day=${() => f.say(f.msg.noTimes)}></bw-calendar>
     ${loaded && free.size === 0 ? html`<p class="muted">${f.msg.noFreeDays}</p>` : nothing}
     ${zonePicker(f)}
     ${back(f, () => (s.moving ? to.manageBooking(f, s.moving) : f.restart()))}`;
