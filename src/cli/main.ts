@@ -11,6 +11,7 @@ import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live]
+                   [--booking-page-url <url of the page that hosts the widget: emails' manage links>]
   booking-api serve [--db <path>] [--port 8787] [--host 127.0.0.1]
     serves the API and /widget.js with its chunks (the demo pages: npm start only)
   booking-api settings [--db <path>] [--business <id>] [--booking-page-url <url>]
@@ -49,14 +50,22 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function init(args: string[]) {
-  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' } } });
+  const { values } = parseArgs({ args, options: {
+    db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' },
+    'booking-page-url': { type: 'string' },
+  } });
   if (!values.name?.trim()) throw new UsageError('--name is required');
   const timezone = values.timezone ? canonicalZone(values.timezone) : null;
   if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
   if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
+  // Checked before anything is written, by the schema PATCH /business uses.
+  const page = values['booking-page-url']?.trim();
+  const patch = page ? BusinessPatch.safeParse({ booking_page_url: page }) : undefined;
+  if (patch && !patch.success) throw new UsageError(`--booking-page-url: ${patch.error.issues[0]?.message}`);
   const store = await storeFromConfig(configFromEnv(), values.db);
   try {
     const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode });
+    if (page) await store.db.updateTable('businesses').set({ booking_page_url: page }).where('id', '=', out.business.id).execute();
     process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
     await store.close();
@@ -98,12 +107,21 @@ async function serveCommand(args: string[]) {
   } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got "${values.port}")`);
-  const running = await startServer({ db: values.db, host: values.host, port });
+  // Businesses without a booking page get confirmation emails with no manage link: said at start.
+  let unlinked: string[] = [];
+  const running = await startServer({ db: values.db, host: values.host, port, onStore: async (store) => {
+    unlinked = (await store.db.selectFrom('businesses').select('id').where('booking_page_url', 'is', null).execute()).map((b) => b.id);
+  } });
   const databaseUrl = process.env.DATABASE_URL;
   const db = databaseUrl ? `postgres ${describeUrl(databaseUrl)}` : values.db;
-  const line = (msg: string, extra: Record<string, unknown> = {}) =>
-    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...extra }) + '\n');
+  const line = (msg: string, extra: Record<string, unknown> = {}, level = 'info') =>
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra }) + '\n');
   line('listening', { url: running.url, db });
+  if (unlinked.length) {
+    line('booking_page_url is not set: confirmation emails carry no manage link', {
+      businesses: unlinked, fix: `booking-api settings${databaseUrl ? '' : ` --db ${values.db}`} --business ${unlinked[0]} --booking-page-url https://your-site.example/book`,
+    }, 'warn');
+  }
   shutdownOn(running, (signal) => line('shutting down', { signal }));
 }
 

@@ -343,6 +343,21 @@ describe('emails to .eml files', () => {
   });
 });
 
+describe('emails in the hour cycle the customer saw', () => {
+  it('a booking asked for with -u-hc-h23 (the widget on a 24-hour clock) is told as 10:00, and with -u-hc-h12 as 10:00 AM', async () => {
+    const { s, worker, mailDir } = await setup();
+    await book(s, at('10:00'), { locale: 'en-US-u-hc-h23', customer: { name: 'Ada', email: 'ada@example.com' } });
+    await book(s, at('12:00'), { locale: 'en-GB-u-hc-h12', customer: { name: 'Bea', email: 'bea@example.com' } });
+    await worker.tick();
+    const mails = readdirSync(mailDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(mailDir, f), 'utf8')));
+    const ada = mails.find((m) => m.to.includes('ada@example.com'))!;
+    const bea = mails.find((m) => m.to.includes('bea@example.com'))!;
+    assert.match(ada.text, /at 10:00 \(/, ada.text);
+    assert.doesNotMatch(ada.text, /AM|PM/);
+    assert.match(bea.text, /at 12:00\spm \(/i, bea.text);
+  });
+});
+
 describe('email content', () => {
   const business = { id: 'biz', name: 'Salon <Nord>', timezone: 'Europe/Berlin', created_at: 0, booking_page_url: null, notification_email: 'owner@example.com', reply_to: 'hello@example.com' };
   const b = {
