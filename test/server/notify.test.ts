@@ -394,7 +394,7 @@ describe('email content', () => {
 });
 
 describe('the demo mailbox', () => {
-  it('lists the written emails newest first, shows each as text, and offers the .eml; only where it is mounted', async () => {
+  it('lists the written emails newest first, shows each as HTML (sandboxed) beside its text, and offers the .eml; only where it is mounted', async () => {
     const { s, worker, mailDir } = await setup();
     await book(s, at('10:00'), { customer: { name: '<script>x</script>', email: 'ada@example.com' } });
     await worker.tick();
@@ -407,6 +407,15 @@ describe('the demo mailbox', () => {
     const link = /href="\/demo\/mailbox\/(msg_[A-Za-z0-9_-]+)"/.exec(html)![1];
     const one = await (await app.request(`http://demo/demo/mailbox/${link}`)).text();
     assert.match(one, /&#60;script&#62;x&#60;\/script&#62;, your booking at Salon Test is confirmed/);
+    // Beside the text, the HTML part in a sandboxed frame (no scripts, opaque origin), links to a new tab.
+    const frame = /<iframe class="mail" title="The email as HTML" sandbox="([^"]*)" srcdoc="([^"]*)"><\/iframe>/.exec(one);
+    assert.ok(frame, one);
+    assert.equal(frame[1], 'allow-popups allow-popups-to-escape-sandbox', 'no allow-scripts, no allow-same-origin');
+    const srcdoc = frame[2].replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    assert.match(srcdoc, /<base target="_blank">/);
+    assert.match(srcdoc, /&#60;script&#62;x&#60;\/script&#62;, your booking/, 'the customer\'s text is still escaped inside the frame');
+    assert.ok(!srcdoc.includes('<script>'));
+    assert.match((await app.request(`http://demo/demo/mailbox/${link}`)).headers.get('content-security-policy')!, /script-src 'none'/);
     const eml = await app.request(`http://demo/demo/mailbox/${link}.eml`);
     assert.equal(eml.headers.get('content-type'), 'message/rfc822');
     assert.match(await eml.text(), /^Message-ID: </m);
