@@ -218,7 +218,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     const el = await bookOne(f);
     const lines = (await (await fetch($<HTMLAnchorElement>(el, 'a[download]')!.href)).text()).split(/\r\n|\r|\n/);
     expect(lines.filter((l) => /^ATTENDEE/i.test(l))).to.deep.equal([]);
-    expect(lines).to.include('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example');
+    expect(lines).to.include('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example · Widget Test Salon');
   });
 
   it("should send the customer's language and time zone with the booking, for the emails", async () => {
@@ -231,7 +231,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     await booked;
     const [post] = requests(/\/bookings$/, 'POST');
     const body = JSON.parse(post.body!);
-    expect(body.locale).to.equal('de-AT');
+    expect(body.locale, 'with the hour cycle the customer saw').to.equal('de-AT-u-hc-h23');
     expect(body.timezone).to.equal('America/New_York');
   });
 

@@ -81,6 +81,8 @@ describe('<booking-widget> manage', () => {
     await waitUntil(() => $$(el, '.times button').length > 0, 'times');
     const moved = oneEvent<BookingWidgetEvent<'bw-rescheduled'>>(el, 'bw-rescheduled');
     $$<HTMLButtonElement>(el, '.times button').at(-1)!.click();
+    await el.updateComplete;
+    $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent === 'Move booking')!.click();
     const { detail } = await moved;
     expect(detail.booking.id).to.equal(before.id);
     expect(detail.booking.start).to.not.equal(before.start);
