@@ -41,6 +41,9 @@ import { styles } from './styles.ts';
  * @csspart primary - The main action of a step.
  * @csspart back - The back button.
  * @csspart danger - A destructive action (cancelling a booking).
+ * @csspart steps - The step indicator (Service · Date & time · Details · Done).
+ * @csspart step - One step of the indicator.
+ * @csspart step-back - A step before this one, as a button that goes back to it.
  * @csspart moving - On the calendar and the times: which booking is being moved.
  * @csspart notice - Messages (held, taken, expired, errors).
  * @csspart summary - Booking summaries.
@@ -58,7 +61,7 @@ import { styles } from './styles.ts';
  * @cssproperty --bw-radius - Corner radius (default 10px).
  * @cssproperty --bw-space - Base spacing (default 12px; 8px when density="compact").
  * @cssproperty --bw-font - Font family (default: inherited from the page).
- * @cssproperty --bw-max-width - Widest the widget grows (default 480px).
+ * @cssproperty --bw-max-width - Widest the widget grows (default 960px). From 640px wide (its container's width, not the viewport's), the month and the day's times sit side by side.
  */
 export class BookingWidget extends LitElement {
   static override styles = styles;

@@ -37,7 +37,8 @@ export const tokens = css`
     font: inherit;
     font-family: var(--bw-font, inherit);
     color: var(--_fg);
-    max-width: var(--bw-max-width, 480px);
+    max-width: var(--bw-max-width, 960px);
+    container: bw / inline-size;
   }
   :host([hidden]) { display: none; }
   :host([theme='dark']) { ${dark} }
@@ -68,6 +69,15 @@ export const base = css`
   ul { list-style: none; margin: 0; padding: 0; display: grid; gap: calc(var(--_space) * 0.75); }
   .service { width: 100%; text-align: start; display: grid; gap: 4px; padding: var(--_space); justify-items: start; justify-content: stretch; }
   .service .name { font-weight: 600; }
+  .steps { display: flex; flex-wrap: wrap; align-items: center; gap: 0 6px; list-style: none; margin: 0 0 var(--_space); padding: 0; font-size: 0.875em; color: var(--_muted); }
+  .steps li + li::before { content: '·'; margin-inline-end: 6px; }
+  .steps .now { color: var(--_fg); font-weight: 600; }
+  button.link { padding: 0 4px; border: 0; background: none; text-decoration: underline; }
+  .wide-only { display: none; }
+  @container bw (min-width: 640px) {
+    .split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: calc(var(--_space) * 2); align-items: start; }
+    .split > .wide-only { display: block; }
+  }
   .row { display: flex; flex-wrap: wrap; gap: var(--_space); align-items: center; }
   .spread { justify-content: space-between; }
   .times { grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); }

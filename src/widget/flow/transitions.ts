@@ -1,7 +1,7 @@
 import type { Flow, Saved, Values } from '../controllers/flow.ts';
 import { monthOf } from '../dates.ts';
 import { fire } from '../events.ts';
-import type { Held, StateOf } from '../steps/list.ts';
+import type { FlowState, Held, StateOf } from '../steps/list.ts';
 import { focusSoon, when } from '../steps/parts.ts';
 import type { WidgetApiError } from '../net.ts';
 import { store } from '../storage.ts';
@@ -34,13 +34,27 @@ export function setMonth(f: F, month: string, onward = false) {
   f.go({ step: 'date', service: s.service, month: shown, date: s.step === 'date' ? s.date : undefined, onward, moving: s.moving });
 }
 
-export function pickDate(f: F, s: StateOf<'date'>, date: string) {
+export function pickDate(f: F, s: StateOf<'date' | 'time'>, date: string) {
   f.go({ step: 'time', service: s.service, date, moving: s.moving });
 }
 
-/** Back from the times to the calendar, at the month of the day that was open. */
-export function backToDates(f: F, s: StateOf<'time'>) {
-  f.go({ step: 'date', service: s.service, month: monthOf(s.date), date: s.date, moving: s.moving });
+/** Back to the calendar, at the month of the day that was open (from the details, the hold is released). */
+export function backToDates(f: F, s: FlowState = f.state) {
+  if (s.step !== 'time' && s.step !== 'details') return;
+  releaseHeld(f);
+  f.go({ step: 'date', service: s.service, month: monthOf(s.date), date: s.date, moving: s.step === 'time' ? s.moving : undefined });
+}
+
+/** Back to the service list (the step indicator's first step); a hold in hand is released. */
+export function backToServices(f: F) {
+  releaseHeld(f);
+  f.restart();
+}
+
+/** The hold in hand, released so the time is free for others again. */
+function releaseHeld(f: F) {
+  const s = f.state;
+  if (s.step === 'details' && holdLeft(f) > 0) api.release(f.api!, s.hold.id).catch(() => {});
 }
 
 export function setZone(f: F, zone: string) {
@@ -98,7 +112,7 @@ export function answerMove(f: F, s: StateOf<'time'>, yes: boolean) {
 export function backToTimes(f: F) {
   const s = f.state;
   if (s.step !== 'details') return;
-  if (holdLeft(f) > 0) api.release(f.api!, s.hold.id).catch(() => {});
+  releaseHeld(f);
   f.notice = undefined;
   f.go({ step: 'time', service: s.service, date: s.date });
   void f.month?.run();

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import type { Flow, Values } from '../controllers/flow.ts';
 import { holdLeft } from '../flow/countdown.ts';
 import * as to from '../flow/transitions.ts';
+import { progress } from './progress.ts';
 import type { StepView } from './list.ts';
 import { back, heading, notice, when, zoneName } from './parts.ts';
 import { serviceLine } from './summary.ts';
@@ -30,7 +31,7 @@ function countdown(f: Flow) {
 export const details: StepView<'details'> = (f, s) => {
   const m = f.msg;
   const expired = holdLeft(f) <= 0;
-  return html`${heading(m.yourDetails)}${serviceLine(f, s.service)}
+  return html`${progress(f)}${heading(m.yourDetails)}${serviceLine(f, s.service)}
     <p part="summary"><strong>${when(f, s.hold.start)}</strong> <span class="muted">(${zoneName(f.zone)})</span></p>
     ${expired ? nothing : html`<p class="muted" part="hold">${m.heldFor(countdown(f))}</p>`}
     ${notice(f)}

@@ -2,9 +2,12 @@ import { html, nothing } from 'lit';
 import { fmt } from '../dates.ts';
 import * as to from '../flow/transitions.ts';
 import type { Flow } from '../controllers/flow.ts';
+import { progress } from './progress.ts';
 import type { StateOf, StepView } from './list.ts';
 import { back, heading, notice, when, withText, zoneName } from './parts.ts';
 import { detailsOf, movingLine } from './summary.ts';
+import { calendar } from './date.ts';
+import { monthOf } from '../dates.ts';
 
 /**
  * The day's times are one tab stop (roving tabindex, as the calendar's days): the arrows move
@@ -38,14 +41,15 @@ function askMove(f: Flow, s: StateOf<'time'>, start: string) {
 export const time: StepView<'time'> = (f, s) => {
   const m = f.msg;
   const slots = f.month?.status === 'complete' ? f.month.value!.days.get(s.date) ?? [] : undefined;
-  return html`${heading(m.chooseTime)}
+  return html`${progress(f)}${heading(m.chooseTime)}
     <p class="muted">${fmt.dateLong(f.lang, s.date)} · ${zoneName(f.zone)}</p>${s.moving ? movingLine(f, s.moving.booking) : nothing}${notice(f)}
     ${s.confirm ? askMove(f, s, s.confirm) : nothing}
+    <div class="split"><div class="wide-only">${calendar(f, s, monthOf(s.date), s.date)}</div><div>
     ${slots === undefined ? html`<div class="skeleton" aria-busy="true"></div>`
       : slots.length === 0 ? html`<p class="muted">${m.noTimes}</p>`
       : html`<ul class="times" aria-label=${m.chooseTime} @keydown=${rove}>${slots.map((x, i) => html`<li>
           <button part="button slot" tabindex=${i ? -1 : 0} ?disabled=${f.busy} @click=${() => to.pickTime(f, s, x.start)}>
-            <time datetime=${x.start}>${fmt.time(f.lang, f.zone, x.start, f.h12)}</time></button></li>`)}</ul>`}
+            <time datetime=${x.start}>${fmt.time(f.lang, f.zone, x.start, f.h12)}</time></button></li>`)}</ul>`}</div></div>
     <label class="row"><input type="checkbox" part="input" .checked=${!f.h12} @change=${(e: Event) => to.setClock(f, !(e.target as HTMLInputElement).checked)} /> ${m.hours24}</label>
     ${back(f, () => to.backToDates(f, s))}`;
 };
