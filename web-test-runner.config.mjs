@@ -62,16 +62,21 @@ function apiPlugin() {
         // A business of its own per fixture, so tests never see each other's services or bookings.
         const n = ++counter;
         const own = JSON.parse(await run(['init', '--db', db, '--name', 'Widget Test Salon', '--timezone', 'Europe/Berlin'])).secret_key;
-        const staff = await admin('POST', '/staff', { name: `Stylist ${n}` }, own);
+        // staffNames: several staff members for the service (the first is `staffId`), each free all day.
+        const names = payload?.staffNames ?? [`Stylist ${n}`];
+        const staff = [];
+        for (const name of names) staff.push(await admin('POST', '/staff', { name }, own));
         // closedThisMonth: days off from today to the month's end (Berlin), as late on a month's last day.
-        const exceptions = payload?.closedThisMonth ? restOfMonthInBerlin().map((date) => ({ date, intervals: [] })) : [];
-        await admin('PUT', `/staff/${staff.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY }, exceptions }, own);
-        const service = await admin('POST', '/services', { name: payload?.serviceName ?? `Haircut ${n}`, description: payload?.description ?? 'Wash, cut and style.', duration_minutes: 60, slot_interval_minutes: 60, price: { amount_minor: 4500, currency: 'EUR' }, staff_ids: [staff.id], min_notice_minutes: 0 }, own);
-        const key = await admin('POST', '/api-keys', { name: `widget test ${n}`, type: 'publishable' }, own);
+        // closedDates: days off (YYYY-MM-DD).
+        const exceptions = [...(payload?.closedThisMonth ? restOfMonthInBerlin() : []), ...(payload?.closedDates ?? [])].map((date) => ({ date, intervals: [] }));
+        for (const s of staff) await admin('PUT', `/staff/${s.id}/schedule`, { weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY }, exceptions }, own);
+        const service = await admin('POST', '/services', { name: payload?.serviceName ?? `Haircut ${n}`, description: payload?.description ?? 'Wash, cut and style.', duration_minutes: 60, slot_interval_minutes: 60, price: { amount_minor: 4500, currency: 'EUR' }, staff_ids: staff.map((s) => s.id), min_notice_minutes: 0 }, own);
+        // allowedOrigins: the key works only from these origins (the test page's is not among them unless listed).
+        const key = await admin('POST', '/api-keys', { name: `widget test ${n}`, type: 'publishable', ...(payload?.allowedOrigins ? { allowed_origins: payload.allowedOrigins } : {}) }, own);
         // Customer accounts (decision 012), for the accounts tests.
         if (payload?.accounts) await admin('PATCH', '/business', { accounts: 'optional', ...(payload.code ? { sign_in_code: 'required' } : {}) }, own);
         sk = own;
-        return { apiBase: base, pk: key.key, keyId: key.id, serviceId: service.id, staffId: staff.id };
+        return { apiBase: base, pk: key.key, keyId: key.id, serviceId: service.id, staffId: staff[0].id, staffIds: staff.map((s) => s.id), businessName: 'Widget Test Salon' };
       }
       // These act on the business of the latest fixture.
       if (command === 'api-revoke') return admin('DELETE', `/api-keys/${payload.keyId}`);

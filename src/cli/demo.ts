@@ -17,6 +17,14 @@ export interface DemoKeys {
 const weekly = (days: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>) =>
   ({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], ...days });
 
+const nineToFive: [string, string][] = [['09:00', '13:00'], ['14:00', '17:30']];
+/** The demo's stylists and their weekly hours (the shop page's opening hours are these, together: test/server/demo-hours.test.ts). */
+export const DEMO_STAFF = {
+  mara: { name: 'Mara Weber', weekly: weekly({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive }) },
+  jonas: { name: 'Jonas Albers', weekly: weekly({ tue: [['10:00', '19:00']], wed: [['10:00', '19:00']], thu: [['10:00', '20:00']], fri: [['10:00', '19:00']], sat: [['09:00', '15:00']] }) },
+  aylin: { name: 'Aylin Demir', weekly: weekly({ mon: [['12:00', '20:00']], wed: [['12:00', '20:00']], thu: [['12:00', '20:00']], sat: [['09:00', '14:00']] }) },
+};
+
 /**
  * Seeds a believable salon once (services, three staff with different hours and days off, a few
  * bookings in the coming days) through the API itself, and remembers its keys beside the database.
@@ -43,13 +51,12 @@ export async function seedDemo(store: Store, dbPath: string, origins: string[]):
   };
   // The emails' manage links open the shop page; the merchant's notices land in the demo mailbox too.
   await call('PATCH', '/business', { booking_page_url: `${origins[0]}/`, notification_email: 'owner@studio-lumen.example', reply_to: 'hello@studio-lumen.example' });
-  const mara = await call('POST', '/staff', { name: 'Mara Weber' });
-  const jonas = await call('POST', '/staff', { name: 'Jonas Albers' });
-  const aylin = await call('POST', '/staff', { name: 'Aylin Demir' });
-  const nineToFive: [string, string][] = [['09:00', '13:00'], ['14:00', '17:30']];
-  await call('PUT', `/staff/${mara.id}/schedule`, { weekly: weekly({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive }) });
-  await call('PUT', `/staff/${jonas.id}/schedule`, { weekly: weekly({ tue: [['10:00', '19:00']], wed: [['10:00', '19:00']], thu: [['10:00', '20:00']], fri: [['10:00', '19:00']], sat: [['09:00', '15:00']] }) });
-  await call('PUT', `/staff/${aylin.id}/schedule`, { weekly: weekly({ mon: [['12:00', '20:00']], wed: [['12:00', '20:00']], thu: [['12:00', '20:00']], sat: [['09:00', '14:00']] }) });
+  const mara = await call('POST', '/staff', { name: DEMO_STAFF.mara.name });
+  const jonas = await call('POST', '/staff', { name: DEMO_STAFF.jonas.name });
+  const aylin = await call('POST', '/staff', { name: DEMO_STAFF.aylin.name });
+  await call('PUT', `/staff/${mara.id}/schedule`, { weekly: DEMO_STAFF.mara.weekly });
+  await call('PUT', `/staff/${jonas.id}/schedule`, { weekly: DEMO_STAFF.jonas.weekly });
+  await call('PUT', `/staff/${aylin.id}/schedule`, { weekly: DEMO_STAFF.aylin.weekly });
   const all = [mara.id, jonas.id, aylin.id];
   const cut = await call('POST', '/services', { name: 'Haircut & style', description: 'Wash, cut and blow-dry, with a short consultation first.', duration_minutes: 60, price: { amount_minor: 5800, currency: 'EUR' }, staff_ids: all, min_notice_minutes: 120, horizon_days: 90 });
   const trim = await call('POST', '/services', { name: 'Quick trim', description: 'A tidy-up of your current cut. No wash.', duration_minutes: 30, price: { amount_minor: 3200, currency: 'EUR' }, staff_ids: all, min_notice_minutes: 60, horizon_days: 90 });

@@ -15,6 +15,7 @@ import { seedDemo, type DemoKeys } from './demo.ts';
 
 const USAGE = `Usage:
   booking-api init --db <path> --name <business name> --timezone <IANA zone> [--mode test|live] [--hub <hub id>]
+                   [--booking-page-url <url of the page that hosts the widget: emails' manage links>]
                    [--operator-email <email> [--password-stdin]]
     also creates the business's first dashboard operator (asked for on a terminal when not given)
   booking-api hub create --db <path> --name <hub name> [--mode test|live]
@@ -67,11 +68,18 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function init(args: string[]) {
-  const { values } = parseArgs({ args, options: { db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' }, hub: { type: 'string' }, 'operator-email': { type: 'string' }, 'password-stdin': { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: {
+    db: { type: 'string', default: DEFAULT_DB }, name: { type: 'string' }, timezone: { type: 'string' }, mode: { type: 'string', default: 'test' },
+    hub: { type: 'string' }, 'booking-page-url': { type: 'string' }, 'operator-email': { type: 'string' }, 'password-stdin': { type: 'boolean' },
+  } });
   if (!values.name?.trim()) throw new UsageError('--name is required');
   const timezone = values.timezone ? canonicalZone(values.timezone) : null;
   if (!timezone) throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin${values.timezone ? ` (got "${values.timezone}")` : ''}`);
   if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError('--mode must be test or live');
+  // Checked before anything is written, by the schema PATCH /business uses.
+  const page = values['booking-page-url']?.trim();
+  const patch = page ? BusinessPatch.safeParse({ booking_page_url: page }) : undefined;
+  if (patch && !patch.success) throw new UsageError(`--booking-page-url: ${patch.error.issues[0]?.message}`);
   // The first dashboard operator: named with --operator-email, or offered on a terminal. Asked
   // before anything is written; stdout stays the one JSON object, the rest goes to stderr.
   let email = values['operator-email']?.trim();
@@ -81,6 +89,7 @@ async function init(args: string[]) {
   try {
     if (values.hub !== undefined && !(await hubExists(store.db, values.hub))) throw new UsageError(`no hub ${values.hub} in this database (booking-api hub create makes one)`);
     const out = await createBusiness(store, { name: values.name.trim(), timezone, mode: values.mode, hubId: values.hub });
+    if (page) await store.db.updateTable('businesses').set({ booking_page_url: page }).where('id', '=', out.business.id).execute();
     if (email && password) {
       await createOperator(store, { email, password, businessIds: [out.business.id] });
       process.stderr.write(`booking-api: operator ${email} can sign in at /dashboard\n`);
@@ -217,12 +226,21 @@ async function serveCommand(args: string[]) {
   } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got "${values.port}")`);
-  const running = await startServer({ db: values.db, host: values.host, port });
+  // Businesses without a booking page get confirmation emails with no manage link: said at start.
+  let unlinked: string[] = [];
+  const running = await startServer({ db: values.db, host: values.host, port, onStore: async (store) => {
+    unlinked = (await store.db.selectFrom('businesses').select('id').where('booking_page_url', 'is', null).execute()).map((b) => b.id);
+  } });
   const databaseUrl = process.env.DATABASE_URL;
   const db = databaseUrl ? `postgres ${describeUrl(databaseUrl)}` : values.db;
-  const line = (msg: string, extra: Record<string, unknown> = {}) =>
-    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...extra }) + '\n');
+  const line = (msg: string, extra: Record<string, unknown> = {}, level = 'info') =>
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra }) + '\n');
   line('listening', { url: running.url, db });
+  if (unlinked.length) {
+    line('booking_page_url is not set: confirmation emails carry no manage link', {
+      businesses: unlinked, fix: `booking-api settings${databaseUrl ? '' : ` --db ${values.db}`} --business ${unlinked[0]} --booking-page-url https://your-site.example/book`,
+    }, 'warn');
+  }
   shutdownOn(running, (signal) => line('shutting down', { signal }));
 }
 

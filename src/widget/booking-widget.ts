@@ -45,6 +45,11 @@ import { styles } from './styles.ts';
  * @csspart button - Every button.
  * @csspart primary - The main action of a step.
  * @csspart back - The back button.
+ * @csspart danger - A destructive action (cancelling a booking).
+ * @csspart steps - The step indicator (Service · Date & time · Details · Done).
+ * @csspart step - One step of the indicator.
+ * @csspart step-back - A step before this one, as a button that goes back to it.
+ * @csspart moving - On the calendar and the times: which booking is being moved.
  * @csspart notice - Messages (held, taken, expired, errors).
  * @csspart summary - Booking summaries.
  * @csspart trigger - popup and floating modes: the button that opens the dialog.
@@ -58,11 +63,13 @@ import { styles } from './styles.ts';
  * @cssproperty --bw-muted - Secondary text (default #5b6472).
  * @cssproperty --bw-surface - Buttons and free days (default #f4f5f7).
  * @cssproperty --bw-border - Borders (default #d5d9e0).
+ * @cssproperty --bw-field-border - Form fields' borders, at least 3:1 against the background (default #858c99; dark #6b7385).
+ * @cssproperty --bw-focus-ring - The keyboard focus ring, a box-shadow (default a 2px gap in the background, then 2px of the accent).
  * @cssproperty --bw-danger - Errors (default #b42318).
  * @cssproperty --bw-radius - Corner radius (default 10px).
  * @cssproperty --bw-space - Base spacing (default 12px; 8px when density="compact").
  * @cssproperty --bw-font - Font family (default: inherited from the page).
- * @cssproperty --bw-max-width - Widest the widget grows (default 480px).
+ * @cssproperty --bw-max-width - Widest the widget grows (default 960px). From 640px wide (its container's width, not the viewport's), the month and the day's times sit side by side.
  */
 export class BookingWidget extends LitElement {
   static override styles = [styles, modeStyles];

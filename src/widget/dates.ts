@@ -52,8 +52,9 @@ export const fmt = {
     dtf(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23' }).format(new Date(iso)),
   dateLong: (locale: string, date: string) =>
     dtf(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date))),
-  when: (locale: string, zone: string, iso: string, h12: boolean) =>
-    dtf(locale, { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23', timeZoneName: 'short' }).format(new Date(iso)),
+  /** A day and time; the zone's name only when asked (`named`): a step names its zone once, not after every time. */
+  when: (locale: string, zone: string, iso: string, h12: boolean, named = false) =>
+    dtf(locale, { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23', ...(named && { timeZoneName: 'short' }) }).format(new Date(iso)),
   month: (locale: string, month: string) =>
     dtf(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(toUtc(firstOfMonth(month)))),
   weekday: (locale: string, isoDay: number, width: 'short' | 'narrow' | 'long') =>

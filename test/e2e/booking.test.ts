@@ -166,6 +166,9 @@ e2e('cancels and reschedules through the manage link of the confirmation email, 
   const last = slots(page).last();
   const newStart = (await last.locator('time').getAttribute('datetime'))!;
   await last.click();
+  // Asked once, with the day, the time and the person.
+  await visible(page.locator('booking-widget [role=alertdialog]', { hasText: 'Move to' }));
+  await page.locator('booking-widget').getByRole('button', { name: 'Move booking' }).click();
   await heading(page, 'Manage booking').waitFor();
   await visible(page.locator('booking-widget .notice', { hasText: 'Your booking has been moved.' }));
   let seen = await biz.admin('GET', '/bookings');

@@ -1,6 +1,6 @@
 // `npm run screenshots`: the real API server on a temporary database seeded with the demo salon
 // (src/cli/demo.ts), the shop page on its own origin, and Chromium walking every widget step in
-// light, dark and on a 375 px phone. Writes docs/screenshots/*.png (element shots, kept small)
+// light, dark, on a 375 px phone (light and dark) and in a 900 px container (light and dark). Writes docs/screenshots/*.png (element shots, kept small)
 // and docs/screenshots/shop.png, the hero image of the README.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,13 @@ const VARIANTS = [
   { name: 'light', theme: 'light', viewport: { width: 1100, height: 900 } },
   { name: 'dark', theme: 'dark', viewport: { width: 1100, height: 900 } },
   { name: 'phone', theme: 'light', viewport: { width: 375, height: 812 } },
+  { name: 'phone-dark', theme: 'dark', viewport: { width: 375, height: 812 } },
+  // A 900 px container (a page's main column): the month and the day's times side by side.
+  { name: 'wide', theme: 'light', viewport: { width: 1100, height: 900 }, container: 900 },
+  { name: 'wide-dark', theme: 'dark', viewport: { width: 1100, height: 900 }, container: 900 },
 ] as const;
+
+const containerStyle = (px: number) => `\n  <style>booking-widget { width: ${px}px; max-width: none; }</style>`;
 
 const DARK_PAGE = '\n  <style>:root { background: #0f1115; color: #e8e6e3; }</style>';
 
@@ -40,7 +46,8 @@ async function walk(browser: Browser, pages: PageServer, pk: string, variant: (t
   context.setDefaultTimeout(30_000);
   try {
     const page = await context.newPage();
-    await page.goto(pages.add({ pk, attrs: { theme: variant.theme }, ...(variant.theme === 'dark' ? { head: DARK_PAGE } : {}) }));
+    const head = (variant.theme === 'dark' ? DARK_PAGE : '') + ('container' in variant ? containerStyle(variant.container) : '');
+    await page.goto(pages.add({ pk, attrs: { theme: variant.theme }, ...(head ? { head } : {}) }));
     const p = variant.name;
     await heading(page, 'Choose a service').waitFor();
     await shot(page, `${p}-1-services.png`);

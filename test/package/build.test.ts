@@ -47,7 +47,7 @@ describe('widget build', () => {
     const code = [join(out, 'widget.js'), join(out, 'chunks', chunk('flow-')), join(out, 'chunks', chunk('manage-')), join(out, 'chunks', chunk('accounts-'))].map((f) => readFileSync(f, 'utf8')).join('\n');
     assert.doesNotMatch(code, /\n {2,}/, 'no indented lines left in any template');
     assert.match(code, /:host\{--_accent:var\(--bw-accent,#4f46e5\);/, 'CSS without spaces around its punctuation');
-    assert.match(code, /<button part="button primary" class="primary" \?disabled=\$\{/, 'attributes and bindings intact');
+    assert.match(code, /<button part="button danger" class="danger" \?disabled=\$\{/, 'attributes and bindings intact');
   });
 
   it('loads nothing but widget.js before the first paint, one chunk for the steps and schemas after it, and the dialog of the popup modes apart', () => {

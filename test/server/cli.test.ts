@@ -98,6 +98,40 @@ describe('booking-api', () => {
     }
   });
 
+  it('init --booking-page-url sets the page the emails link to, and serve warns at start only while a business has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
+    try {
+      const db = join(dir, 'shop.db');
+      const r = run('init', '--db', db, '--name', 'Salon Nord', '--timezone', 'Europe/Berlin', '--booking-page-url', 'https://salon.example/book');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(run('settings', '--db', db).stdout).booking_page_url, 'https://salon.example/book');
+      const bad = run('init', '--db', join(dir, 'other.db'), '--name', 'X', '--timezone', 'UTC', '--booking-page-url', 'javascript:alert(1)');
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /^booking-api: --booking-page-url: Must be an http/);
+      assert.ok(!existsSync(join(dir, 'other.db')), 'nothing written for a refused init');
+      const quiet = await startServerProcess(db);
+      try {
+        await fetch(`${quiet.url}/health`);
+        assert.deepEqual(quiet.logged.filter((l) => l.level === 'warn'), []);
+      } finally {
+        await quiet.stop();
+      }
+      const second = await initDb(db, 'Salon Süd', 'Europe/Berlin');
+      const warned = await startServerProcess(db);
+      try {
+        await fetch(`${warned.url}/health`);
+        const warn = warned.logged.find((l) => l.level === 'warn')!;
+        assert.match(String(warn.msg), /booking_page_url is not set: confirmation emails carry no manage link/);
+        assert.deepEqual(warn.businesses, [second.business.id]);
+        assert.match(String(warn.fix), new RegExp(`booking-api settings --db .* --business ${second.business.id} --booking-page-url https://`));
+      } finally {
+        await warned.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serve answers /health and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'booking-cli-'));
     const server = await startServerProcess(join(dir, 'db.sqlite'));

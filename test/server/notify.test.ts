@@ -343,6 +343,21 @@ describe('emails to .eml files', () => {
   });
 });
 
+describe('emails in the hour cycle the customer saw', () => {
+  it('a booking asked for with -u-hc-h23 (the widget on a 24-hour clock) is told as 10:00, and with -u-hc-h12 as 10:00 AM', async () => {
+    const { s, worker, mailDir } = await setup();
+    await book(s, at('10:00'), { locale: 'en-US-u-hc-h23', customer: { name: 'Ada', email: 'ada@example.com' } });
+    await book(s, at('12:00'), { locale: 'en-GB-u-hc-h12', customer: { name: 'Bea', email: 'bea@example.com' } });
+    await worker.tick();
+    const mails = readdirSync(mailDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(mailDir, f), 'utf8')));
+    const ada = mails.find((m) => m.to.includes('ada@example.com'))!;
+    const bea = mails.find((m) => m.to.includes('bea@example.com'))!;
+    assert.match(ada.text, /at 10:00 \(/, ada.text);
+    assert.doesNotMatch(ada.text, /AM|PM/);
+    assert.match(bea.text, /at 12:00\spm \(/i, bea.text);
+  });
+});
+
 describe('email content', () => {
   const business = { id: 'biz', name: 'Salon <Nord>', timezone: 'Europe/Berlin', created_at: 0, booking_page_url: null, notification_email: 'owner@example.com', reply_to: 'hello@example.com' };
   const b = {
@@ -379,7 +394,7 @@ describe('email content', () => {
 });
 
 describe('the demo mailbox', () => {
-  it('lists the written emails newest first, shows each as text, and offers the .eml; only where it is mounted', async () => {
+  it('lists the written emails newest first, shows each as HTML (sandboxed) beside its text, and offers the .eml; only where it is mounted', async () => {
     const { s, worker, mailDir } = await setup();
     await book(s, at('10:00'), { customer: { name: '<script>x</script>', email: 'ada@example.com' } });
     await worker.tick();
@@ -392,6 +407,15 @@ describe('the demo mailbox', () => {
     const link = /href="\/demo\/mailbox\/(msg_[A-Za-z0-9_-]+)"/.exec(html)![1];
     const one = await (await app.request(`http://demo/demo/mailbox/${link}`)).text();
     assert.match(one, /&#60;script&#62;x&#60;\/script&#62;, your booking at Salon Test is confirmed/);
+    // Beside the text, the HTML part in a sandboxed frame (no scripts, opaque origin), links to a new tab.
+    const frame = /<iframe class="mail" title="The email as HTML" sandbox="([^"]*)" srcdoc="([^"]*)"><\/iframe>/.exec(one);
+    assert.ok(frame, one);
+    assert.equal(frame[1], 'allow-popups allow-popups-to-escape-sandbox', 'no allow-scripts, no allow-same-origin');
+    const srcdoc = frame[2].replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    assert.match(srcdoc, /<base target="_blank">/);
+    assert.match(srcdoc, /&#60;script&#62;x&#60;\/script&#62;, your booking/, 'the customer\'s text is still escaped inside the frame');
+    assert.ok(!srcdoc.includes('<script>'));
+    assert.match((await app.request(`http://demo/demo/mailbox/${link}`)).headers.get('content-security-policy')!, /script-src 'none'/);
     const eml = await app.request(`http://demo/demo/mailbox/${link}.eml`);
     assert.equal(eml.headers.get('content-type'), 'message/rfc822');
     assert.match(await eml.text(), /^Message-ID: </m);

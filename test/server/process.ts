@@ -30,7 +30,8 @@ export async function initDb(db: string, name = 'Concurrency Co', timezone = 'UT
   return JSON.parse(out);
 }
 
-export interface ServerProcess { url: string; child: ChildProcess; stop(): Promise<void> }
+/** `logged`: every line the server wrote on stdout, parsed (its JSON log). */
+export interface ServerProcess { url: string; child: ChildProcess; logged: Record<string, unknown>[]; stop(): Promise<void> }
 
 /** Starts `booking-api serve` on a free port as a real process and waits for its "listening" line. */
 export async function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -41,6 +42,12 @@ export async function startServerProcess(db: string, env: Record<string, string>
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const lines = createInterface({ input: child.stdout });
+  const logged: Record<string, unknown>[] = [];
+  lines.on('line', (line) => {
+    try {
+      logged.push(JSON.parse(line));
+    } catch { /* not a log line */ }
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
@@ -57,6 +64,7 @@ export async function startServerProcess(db: string, env: Record<string, string>
   return {
     url,
     child,
+    logged,
     async stop() {
       // A process killed by a signal has a signalCode and no exitCode.
       if (child.exitCode !== null || child.signalCode !== null) return;

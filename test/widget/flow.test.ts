@@ -137,7 +137,9 @@ describe('<booking-widget> booking flow against the real API', () => {
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'time');
     const time = await safeTime(el);
-    await tabTo((a) => a === time);
+    // The day's times are one tab stop; the arrow keys move along them.
+    await tabTo((a) => a.closest('.times') !== null && a.getAttribute('tabindex') === '0');
+    for (let i = $$(el, '.times button').indexOf(time); i > 0; i--) await sendKeys({ press: 'ArrowRight' });
     await sendKeys({ press: 'Enter' });
     await untilStep(el, 'details');
     await tabTo((a) => a.id === 'bw-name');
@@ -218,7 +220,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     const el = await bookOne(f);
     const lines = (await (await fetch($<HTMLAnchorElement>(el, 'a[download]')!.href)).text()).split(/\r\n|\r|\n/);
     expect(lines.filter((l) => /^ATTENDEE/i.test(l))).to.deep.equal([]);
-    expect(lines).to.include('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example');
+    expect(lines).to.include('SUMMARY:Haircut\\nATTENDEE:mailto:attacker@evil.example · Widget Test Salon');
   });
 
   it("should send the customer's language and time zone with the booking, for the emails", async () => {
@@ -231,7 +233,7 @@ describe('<booking-widget> booking flow against the real API', () => {
     await booked;
     const [post] = requests(/\/bookings$/, 'POST');
     const body = JSON.parse(post.body!);
-    expect(body.locale).to.equal('de-AT');
+    expect(body.locale, 'with the hour cycle the customer saw').to.equal('de-AT-u-hc-h23');
     expect(body.timezone).to.equal('America/New_York');
   });
 

@@ -6,10 +6,10 @@ import type { BookingWidget } from '../../src/widget/booking-widget.ts';
 import { Session } from '../../src/widget/session.ts';
 import { clock } from '../../src/widget/storage.ts';
 
-export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId: string; staffId: string }
+export interface Fixture { apiBase: string; pk: string; keyId: string; serviceId: string; staffId: string; staffIds: string[]; businessName: string }
 
 /** A fresh staff member, service and publishable key on the real API server of this test run. */
-export const apiFixture = (payload: { serviceName?: string; description?: string; closedThisMonth?: boolean; accounts?: boolean; code?: boolean } = {}) =>
+export const apiFixture = (payload: { serviceName?: string; description?: string; closedThisMonth?: boolean; closedDates?: string[]; staffNames?: string[]; allowedOrigins?: string[]; accounts?: boolean; code?: boolean } = {}) =>
   executeServerCommand<Fixture, typeof payload>('api-fixture', payload);
 export const revokeKey = (keyId: string) => executeServerCommand('api-revoke', { keyId });
 /** The mails the API server has sent so far, oldest first. */

@@ -34,7 +34,7 @@ describe('<booking-widget> moved in the DOM', () => {
     await waitUntil(() => countdown(el) !== before, `countdown goes on from ${before}`, { timeout: 5000 });
     // And it still reaches zero: eleven minutes on by the widget's clock, the expiry is said.
     clock.now = () => Date.now() + 11 * 60_000;
-    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry after the move', { timeout: 5000 });
+    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired.', 'expiry after the move', { timeout: 5000 });
   });
 
   it('should load another month after it is moved mid-flow', async () => {
@@ -186,7 +186,7 @@ describe('<booking-widget> what a refactor must not lose', () => {
     el.remove();
     clock.now = () => Date.now() + 11 * 60_000;
     parent.append(el);
-    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry said on return', { timeout: 3000 });
+    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired.', 'expiry said on return', { timeout: 3000 });
   });
 
   it('should fire bw-hold before the step changes to the details', async () => {

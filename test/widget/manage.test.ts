@@ -1,8 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { BookingWidgetEvent } from '../../src/widget/index.ts';
 import { clock } from '../../src/widget/storage.ts';
-import { $, $$, apiFixture, bookedNow, bookOne, freeDays, mount, onFetch, reload, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
+import { $, $$, apiFixture, bookedNow, bookOne, freeDays, heldNow, mount, onFetch, reload, requests, resetWorld, toDetails, untilStep } from './helpers.ts';
 import { oneEvent } from '@open-wc/testing';
+import { release } from '../../src/widget/flow/api.ts';
 
 describe('<booking-widget> manage', () => {
   beforeEach(resetWorld);
@@ -80,6 +81,8 @@ describe('<booking-widget> manage', () => {
     await waitUntil(() => $$(el, '.times button').length > 0, 'times');
     const moved = oneEvent<BookingWidgetEvent<'bw-rescheduled'>>(el, 'bw-rescheduled');
     $$<HTMLButtonElement>(el, '.times button').at(-1)!.click();
+    await el.updateComplete;
+    $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent === 'Move booking')!.click();
     const { detail } = await moved;
     expect(detail.booking.id).to.equal(before.id);
     expect(detail.booking.start).to.not.equal(before.start);
@@ -87,15 +90,26 @@ describe('<booking-widget> manage', () => {
     expect($(el, '.notice')!.textContent).to.contain('Your booking has been moved.');
   });
 
-  it('should explain an expired hold and offer to pick again', async () => {
+  it('should explain an expired hold and go back to the day’s times when the time has gone meanwhile', async () => {
     const f = await apiFixture();
     const el = await mount(f);
     await toDetails(el);
     // Eleven minutes on, by the widget's clock: the ten-minute hold has run out.
     clock.now = () => Date.now() + 11 * 60_000;
-    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired. Please pick a time again.', 'expiry explained', { timeout: 3000 });
+    await waitUntil(() => el.flow.notice?.text === 'Your hold has expired.', 'expiry explained', { timeout: 3000 });
     await el.updateComplete;
-    $$<HTMLButtonElement>(el, '.notice button').find((b) => b.textContent === 'Pick a time')!.click();
+    // Meanwhile the time went to someone else: the hold ends (released here, as its expiry would)
+    // and another customer (another guest, no guest token of ours) holds the same time.
+    const hold = heldNow(el)!;
+    await release(el.flow.api!, hold.id);
+    const other = await fetch(`${f.apiBase}/api/v1/holds`, {
+      method: 'POST', headers: { authorization: `Bearer ${el.flow.api!.session.data!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ service_id: hold.service_id, start: hold.start }),
+    });
+    expect(other.status).to.equal(201);
+    clock.now = () => Date.now() + 11 * 60_000;
+    $$<HTMLButtonElement>(el, '.notice button').find((b) => b.textContent === 'Hold this time again')!.click();
     await untilStep(el, 'time');
+    expect(el.flow.notice?.text).to.contain('someone else just took that time');
   });
 });

@@ -6,7 +6,7 @@ import { escapeHtml as esc } from './html.ts';
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
-interface Summary { id: string; to: string; subject: string; text: string; sent_at: string; attachments: string[] }
+interface Summary { id: string; to: string; subject: string; text: string; html?: string; sent_at: string; attachments: string[] }
 
 async function summaries(dir: string): Promise<(Summary & { name: string })[]> {
   const files = await readdir(dir).catch(() => [] as string[]);
@@ -44,7 +44,14 @@ export function mailboxRoutes(app: Hono<AppEnv>, dir: string) {
     }
     const m = (await summaries(dir)).find((s) => s.name === name);
     if (!m) return c.notFound();
-    return c.html(page(m.subject, `<p><small>to ${esc(m.to)} · ${esc(m.sent_at)}</small></p><pre class="mail">${esc(m.text)}</pre>
+    // The HTML part as the customer's mail app shows it, beside the text. Safely: in a sandboxed
+    // frame (no scripts, an opaque origin) from srcdoc, its links opening in a new tab, and the
+    // page's policy allows no script at all (the frame inherits it).
+    const frame = m.html
+      ? `<iframe class="mail" title="The email as HTML" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${esc(m.html.replace(/<head>|<html[^>]*>/i, (t) => `${t}<base target="_blank">`))}"></iframe>`
+      : '';
+    c.header('Content-Security-Policy', "script-src 'none'; object-src 'none'; form-action 'none'");
+    return c.html(page(m.subject, `<p><small>to ${esc(m.to)} · ${esc(m.sent_at)}</small></p><div class="mail-views">${frame}<pre class="mail">${esc(m.text)}</pre></div>
 <p>Attachments: ${m.attachments.map(esc).join(', ') || 'none'} · <a href="/demo/mailbox/${name}.eml">download the .eml</a> · <a href="/demo/mailbox">all emails</a></p>`));
   });
 }

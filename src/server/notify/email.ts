@@ -143,7 +143,7 @@ export function mailerFor(cfg: NotifyConfig, dir: string): Mailer {
       };
       await put(`${name}.eml`, info.message as Buffer);
       // A readable summary beside it, for the demo's mailbox page.
-      const summary = { id: m.messageId, to: shown(m), subject: m.subject, text: m.text, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
+      const summary = { id: m.messageId, to: shown(m), subject: m.subject, text: m.text, html: m.html, sent_at: new Date().toISOString(), attachments: m.attachments.map((a) => a.filename) };
       await put(`${name}.json`, JSON.stringify(summary, null, 2));
     },
     close: () => composer.close(),

@@ -19,8 +19,8 @@ type Manage = typeof import('../manage/manage.ts');
 
 export interface Values { name: string; email: string; phone: string; notes: string }
 export interface Notice { text: string; bad?: boolean | undefined; action?: { label: string; run: () => void } | undefined }
-/** What a reload comes back to. */
-export interface Saved { step: Step; serviceId: string; month?: string | undefined; date?: string | undefined; hold?: StepData['details']['hold'] | undefined; values?: Values | undefined }
+/** What a reload comes back to (what was typed is kept apart, for the tab only: `Flow.save`). */
+export interface Saved { step: Step; serviceId: string; month?: string | undefined; date?: string | undefined; hold?: StepData['details']['hold'] | undefined }
 
 /** Where the script was loaded from: the API's default origin. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -106,12 +106,14 @@ export class Flow implements ReactiveController {
   // ---------------------------------------------------------------- the one way the state changes
 
   /**
-   * Moves to a state: leaving a step aborts its requests, fires `bw-step-change` and moves focus
-   * to the new heading for keyboard users; the flow is saved for a reload to come back to.
+   * Moves to a state: leaving a step aborts its requests, clears its messages (they spoke of
+   * it), fires `bw-step-change` and moves focus to the new heading for keyboard users; the flow
+   * is saved for a reload to come back to. A message for the new step is said after `go`.
    */
   go(next: FlowState) {
     const previous = this.#state.step;
     this.#state = next;
+    if (next.step !== previous) this.notice = undefined;
     // The manage step's chunk: needed now, or soon after a confirmation.
     if (next.step === 'manage' || next.step === 'done') this.manage().catch(() => {});
     this.save();
@@ -270,12 +272,15 @@ export class Flow implements ReactiveController {
 
   // ---------------------------------------------------------------- helpers the steps share
 
-  /** A service's free-times query for a month, from today on, in the customer's zone; none for a month wholly past. */
-  query(serviceId: string, month: string): MonthQuery | undefined {
+  /**
+   * A service's free-times query for a month, from today on, in the customer's zone; none for a
+   * month wholly past. `staff`: whose times (a booking being moved keeps its staff member).
+   */
+  query(serviceId: string, month: string, staff = this.host.staff): MonthQuery | undefined {
     const today = this.today;
     const from = firstOfMonth(month) < today ? today : firstOfMonth(month);
     const to = lastOfMonth(month);
-    return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: this.host.staff || undefined };
+    return to < from ? undefined : { service_id: serviceId, from, to, timezone: this.zone, staff_id: staff || undefined };
   }
 
   wait = (seconds: number) => {
@@ -310,10 +315,11 @@ export class Flow implements ReactiveController {
     fire(this.host, 'bw-error', { code: e.code, message: e.message });
     if (this.api?.session.fatal) return this.go({ step: 'unavailable' });
     if (handle?.(e)) return;
+    if (s.step === 'loading') {
+      if (e.code === 'network' && !this.services) return this.go({ step: 'unavailable' });
+      this.showServices();
+    }
     this.say(e.code === 'network' ? m.offline : e.code === 'not_found' ? m.notFound : m.somethingWrong, true, retry && { label: m.retry, run: retry });
-    if (s.step !== 'loading') return;
-    if (e.code === 'network' && !this.services) this.go({ step: 'unavailable' });
-    else this.showServices();
   }
 
   // ---------------------------------------------------------------- persistence
@@ -322,16 +328,26 @@ export class Flow implements ReactiveController {
     return this.api ? keys.flow(this.api.session.apiBase, this.host.publishableKey, this.host.id) : '';
   }
 
-  /** Keeps the flow for a reload: the step, its service, month, date and hold, and what was typed. */
+  /**
+   * Keeps the flow for a reload: the step, its service, month, date and hold; what was typed is
+   * personal, so it stays with this tab (sessionStorage) and only until the booking is made.
+   */
   save() {
     const key = this.#flowKey;
     const s = this.#state;
     if (!key || s.step === 'loading' || s.step === 'unavailable') return;
+    if (s.step === 'done') tab.remove(key);
+    else if (Object.values(this.values).some(Boolean)) tab.set(key, this.values);
     if (!('service' in s) || ('moving' in s && s.moving)) return store.remove(key);
     const saved: Saved = {
       step: s.step, serviceId: s.service.id, month: s.step === 'date' ? s.month : undefined, date: s.date,
-      hold: s.step === 'details' ? s.hold : undefined, values: this.values,
+      hold: s.step === 'details' ? s.hold : undefined,
     };
     store.set(key, saved);
+  }
+
+  /** What this tab had typed before a reload. */
+  get typed(): Values | undefined {
+    return this.#flowKey ? tab.get<Values>(this.#flowKey) : undefined;
   }
 }

@@ -6,7 +6,8 @@ import { calendarStyles } from './calendar.styles.ts';
 
 /**
  * A month grid with roving tabindex: exactly one day is tabbable; arrow keys, Home/End and
- * PageUp/PageDown move it. Fires `bw-pick-date` and `bw-month` (internal, not composed).
+ * PageUp/PageDown move it. Fires `bw-pick-date`, `bw-busy-day` (a day without times chosen) and
+ * `bw-month` (internal, not composed).
  */
 export class BwCalendar extends LitElement {
   static override styles = [base, calendarStyles];
@@ -84,8 +85,7 @@ export class BwCalendar extends LitElement {
   }
 
   #pick(date: string) {
-    if (!this.free.has(date)) return;
-    this.dispatchEvent(new CustomEvent('bw-pick-date', { detail: date }));
+    this.dispatchEvent(new CustomEvent(this.free.has(date) ? 'bw-pick-date' : 'bw-busy-day', { detail: date }));
   }
 
   #go(month: string) {
@@ -106,7 +106,7 @@ export class BwCalendar extends LitElement {
       case 'End': next = addDays(cur, 6 - ((isoWeekday(cur) - this.weekStart + 7) % 7)); break; // last day of this week
       case 'PageUp': next = shiftMonth(cur, -1); break; // same day last month
       case 'PageDown': next = shiftMonth(cur, 1); break; // same day next month
-      case 'Enter': case ' ': this.#pick(cur); e.preventDefault(); return; // choose the focused day
+      case 'Enter': case ' ': this.#pick((e.target as HTMLElement).dataset.date ?? cur); e.preventDefault(); return; // choose the focused day
       default: return;
     }
     e.preventDefault();

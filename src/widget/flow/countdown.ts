@@ -34,7 +34,8 @@ export class Countdown implements ReactiveController {
     } else if (this.#said !== s.hold.id) {
       // At zero, or found at zero (back in the document after the hold ran out, or a skewed clock).
       this.#said = s.hold.id;
-      f.say(f.msg.holdExpired, true, { label: f.msg.pickAgain, run: () => f.later?.backToTimes(f) });
+      // One way on: the same time again if it is still free, else the day's times (transitions.ts).
+      f.say(f.msg.holdExpired, true, { label: f.msg.pickAgain, run: () => void f.later?.holdAgain(f) });
     }
   }
 

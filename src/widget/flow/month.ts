@@ -18,7 +18,9 @@ export class MonthTask extends Task<MonthQuery, Month> {
 
   protected args() {
     const s = this.f.state;
-    return s.step === 'date' ? this.f.query(s.service.id, s.month) : s.step === 'time' ? this.f.query(s.service.id, monthOf(s.date)) : undefined;
+    // A booking being moved is offered its own staff member's times.
+    const staff = s.step === 'date' || s.step === 'time' ? s.moving?.booking.staff_id : undefined;
+    return s.step === 'date' ? this.f.query(s.service.id, s.month, staff) : s.step === 'time' ? this.f.query(s.service.id, monthOf(s.date), staff) : undefined;
   }
 
   protected async work(q: MonthQuery, signal: AbortSignal): Promise<Month> {

@@ -1,8 +1,8 @@
 import type { Flow, Saved, Values } from '../controllers/flow.ts';
 import { monthOf } from '../dates.ts';
 import { fire } from '../events.ts';
-import type { Held, StateOf } from '../steps/list.ts';
-import { when } from '../steps/parts.ts';
+import type { FlowState, Held, StateOf } from '../steps/list.ts';
+import { focusSoon, when } from '../steps/parts.ts';
 import type { WidgetApiError } from '../net.ts';
 import { store } from '../storage.ts';
 import * as api from './api.ts';
@@ -43,13 +43,27 @@ export function setMonth(f: F, month: string, onward = false) {
   f.go({ step: 'date', service: s.service, month: shown, date: s.step === 'date' ? s.date : undefined, onward, moving: s.moving });
 }
 
-export function pickDate(f: F, s: StateOf<'date'>, date: string) {
+export function pickDate(f: F, s: StateOf<'date' | 'time'>, date: string) {
   f.go({ step: 'time', service: s.service, date, moving: s.moving });
 }
 
-/** Back from the times to the calendar, at the month of the day that was open. */
-export function backToDates(f: F, s: StateOf<'time'>) {
-  f.go({ step: 'date', service: s.service, month: monthOf(s.date), date: s.date, moving: s.moving });
+/** Back to the calendar, at the month of the day that was open (from the details, the hold is released). */
+export function backToDates(f: F, s: FlowState = f.state) {
+  if (s.step !== 'time' && s.step !== 'details') return;
+  releaseHeld(f);
+  f.go({ step: 'date', service: s.service, month: monthOf(s.date), date: s.date, moving: s.step === 'time' ? s.moving : undefined });
+}
+
+/** Back to the service list (the step indicator's first step); a hold in hand is released. */
+export function backToServices(f: F) {
+  releaseHeld(f);
+  f.restart();
+}
+
+/** The hold in hand, released so the time is free for others again. */
+function releaseHeld(f: F) {
+  const s = f.state;
+  if (s.step === 'details' && holdLeft(f) > 0) api.release(f.api!, s.hold.id).catch(() => {});
 }
 
 export function setZone(f: F, zone: string) {
@@ -63,30 +77,51 @@ export function setZone(f: F, zone: string) {
 export function taken(f: F, e: WidgetApiError) {
   const s = f.state;
   if (e.code !== 'slot_taken' || (s.step !== 'details' && s.step !== 'time')) return false;
-  f.say(f.msg.slotTaken, true);
   f.go({ step: 'time', service: s.service, date: s.date, moving: s.step === 'time' ? s.moving : undefined });
+  f.say(f.msg.slotTaken, true);
   void f.month?.run();
   return true;
 }
 
+/** A time picked: held for the customer (or, when a booking is being moved, asked about first). */
 export function pickTime(f: F, s: StateOf<'time'>, start: string) {
-  if (s.moving) return f.manage().then((m) => m.move(f, s.moving!, start));
+  if (s.moving) {
+    f.go({ ...s, confirm: start });
+    return focusSoon(f, '[data-yes]');
+  }
+  return holdTime(f, s.service, s.date, start, f.host.staff || undefined);
+}
+
+function holdTime(f: F, service: StateOf<'time'>['service'], date: string, start: string, staff: string | undefined) {
   return f.run(async (signal) => {
-    const { hold } = await api.hold(f.api!, { service_id: s.service.id, start, staff_id: f.host.staff || undefined }, { signal, onWait: f.wait });
+    const { hold } = await api.hold(f.api!, { service_id: service.id, start, staff_id: staff }, { signal, onWait: f.wait });
     f.idempotencyKey = undefined;
     f.notice = undefined;
     fire(f.host, 'bw-hold', { hold });
-    f.go({ step: 'details', service: s.service, date: s.date, hold });
+    f.go({ step: 'details', service, date, hold });
     // How long the hold lasts is the server's to say: its expires_at, not a number written here.
     f.announce = f.msg.holdPlaced(when(f, start), Math.max(1, Math.round(holdLeft(f) / 60_000)));
   }, (e) => taken(f, e));
+}
+
+/** After a hold ran out: the same time held again if it is still free, else back to the day's times (`taken`). */
+export function holdAgain(f: F) {
+  const s = f.state;
+  if (s.step === 'details') return holdTime(f, s.service, s.date, s.hold.start, s.hold.staff_id);
+}
+
+/** The question before a move, answered: moved (`yes`), or back to the day's times. */
+export function answerMove(f: F, s: StateOf<'time'>, yes: boolean) {
+  if (yes && s.moving && s.confirm) return f.manage().then((m) => m.move(f, s.moving!, s.confirm!));
+  f.go({ ...s, confirm: undefined });
+  focusSoon(f, '.times [tabindex="0"]');
 }
 
 /** Going back from the details releases the hold, so the time is free for others again. */
 export function backToTimes(f: F) {
   const s = f.state;
   if (s.step !== 'details') return;
-  if (holdLeft(f) > 0) api.release(f.api!, s.hold.id).catch(() => {});
+  releaseHeld(f);
   f.notice = undefined;
   f.go({ step: 'time', service: s.service, date: s.date });
   void f.month?.run();
@@ -113,7 +148,8 @@ export async function submit(f: F) {
     return;
   }
   const v = f.values;
-  const locale = emailLocale(f.lang);
+  // With the hour cycle the customer saw (`-u-hc-`), which the emails' formatting follows.
+  const locale = emailLocale(`${f.lang}-u-hc-${f.h12 ? 'h12' : 'h23'}`);
   const metadata = pageMetadata(f.host.forwardParams, location.search);
   const request = {
     service_id: s.service.id, start: s.hold.start, staff_id: s.hold.staff_id, hold_id: s.hold.id, timezone: f.zone,
@@ -131,7 +167,6 @@ export async function submit(f: F) {
     const created = await api.book(f.api!, request, key, { onWait: f.wait });
     f.idempotencyKey = undefined;
     store.set(f.manageKey(created.booking.id), created.manage_token);
-    f.notice = undefined;
     f.announce = m.bookedAnnounce(when(f, created.booking.start));
     f.go({ step: 'done', booking: created.booking, token: created.manage_token });
     fire(f.host, 'bw-booked', { booking: created.booking });
@@ -153,7 +188,7 @@ export function restore(f: F, saved: Saved): boolean {
   if (deepLink(f.host).fromUrl) return false;
   const service = f.services?.find((s) => s.id === saved.serviceId);
   if (!service) return false;
-  f.values = { ...f.values, ...saved.values };
+  f.values = { ...f.values, ...f.typed };
   const { date, hold } = saved;
   if (saved.step === 'details' && date && hold && Date.parse(hold.expires_at) > f.api!.session.serverNow()) f.go({ step: 'details', service, date, hold });
   else if ((saved.step === 'time' || saved.step === 'details') && date && date >= f.today) f.go({ step: 'time', service, date });
@@ -169,9 +204,9 @@ export function restore(f: F, saved: Saved): boolean {
 function emailLocale(lang: string): string | undefined {
   try {
     const tag = Intl.getCanonicalLocales(lang)[0];
-    return tag && tag.length <= 35 ? tag : undefined;
+    return tag && tag.length <= 35 ? tag : emailLocale(lang.replace(/-u-.*/, ''));
   } catch {
-    return undefined;
+    return lang.includes('-u-') ? emailLocale(lang.replace(/-u-.*/, '')) : undefined;
   }
 }
 

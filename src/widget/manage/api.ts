@@ -13,5 +13,5 @@ export const booking = (api: Api, id: string, token: string, o?: FetchOptions) =
 
 export const cancel = (api: Api, id: string, token: string) => api.call(BookingResponse, 'POST', manage(id, token, '/cancel'), { body: {}, auth: false });
 
-export const reschedule = (api: Api, id: string, token: string, start: string, o?: FetchOptions) =>
-  api.call(BookingResponse, 'POST', manage(id, token, '/reschedule'), { ...o, body: { start }, auth: false });
+export const reschedule = (api: Api, id: string, token: string, start: string, staffId: string | undefined, o?: FetchOptions) =>
+  api.call(BookingResponse, 'POST', manage(id, token, '/reschedule'), { ...o, body: { start, ...(staffId && { staff_id: staffId }) }, auth: false });

@@ -2,8 +2,9 @@ import { html, nothing } from 'lit';
 import type { Flow, Values } from '../controllers/flow.ts';
 import { holdLeft } from '../flow/countdown.ts';
 import * as to from '../flow/transitions.ts';
+import { progress } from './progress.ts';
 import type { StepView } from './list.ts';
-import { back, heading, notice, when } from './parts.ts';
+import { back, heading, notice, when, zoneName } from './parts.ts';
 import { serviceLine } from './summary.ts';
 
 function field(f: Flow, name: keyof Values, label: string, type: string, autocomplete: string) {
@@ -26,12 +27,13 @@ function countdown(f: Flow) {
   return `${Math.floor(left / 60_000)}:${String(Math.floor((left % 60_000) / 1000)).padStart(2, '0')}`;
 }
 
-/** The held time and its countdown, and the customer's details. */
+/** The held time and its countdown (until it runs out: then the notice says so), and the customer's details. */
 export const details: StepView<'details'> = (f, s) => {
   const m = f.msg;
-  return html`${heading(m.yourDetails)}${serviceLine(f, s.service)}
-    <p part="summary"><strong>${when(f, s.hold.start)}</strong></p>
-    <p class="muted" part="hold">${m.heldFor(countdown(f))}</p>
+  const expired = holdLeft(f) <= 0;
+  return html`${progress(f)}${heading(m.yourDetails)}${serviceLine(f, s.service)}
+    <p part="summary"><strong>${when(f, s.hold.start)}</strong> <span class="muted">(${zoneName(f.zone)})</span></p>
+    ${expired ? nothing : html`<p class="muted" part="hold">${m.heldFor(countdown(f))}</p>`}
     ${notice(f)}
     <form novalidate @submit=${(e: Event) => { e.preventDefault(); void to.submit(f); }}>
       ${field(f, 'name', m.name, 'text', 'name')}
@@ -40,7 +42,7 @@ export const details: StepView<'details'> = (f, s) => {
       ${field(f, 'notes', m.notes, 'text', 'off')}
       <div class="row spread">
         ${back(f, () => to.backToTimes(f))}
-        <button type="submit" part="button primary" class="primary" ?disabled=${f.busy} aria-busy=${f.busy ? 'true' : 'false'}>${f.busy ? m.booking : m.book}</button>
+        <button type="submit" part="button primary" class="primary" ?disabled=${f.busy || expired} aria-busy=${f.busy ? 'true' : 'false'}>${f.busy ? m.booking : m.book}</button>
       </div>
     </form>`;
 };

@@ -30,7 +30,8 @@ export interface StepData {
   services: { mine: Booking[] };
   /** `onward`: a month with no free time left gives way to the next, once. `moving`: a reschedule. */
   date: { service: PublicService; month: string; date?: string | undefined; onward?: boolean; moving?: Held | undefined };
-  time: { service: PublicService; date: string; moving?: Held | undefined };
+  /** `confirm`: the time a booking being moved would go to, asked about before it moves. */
+  time: { service: PublicService; date: string; moving?: Held | undefined; confirm?: string | undefined };
   details: { service: PublicService; date: string; hold: Hold };
   done: Held;
   manage: Held & { confirming?: boolean };

@@ -15,6 +15,6 @@ export const services: StepView<'services'> = (f, s) => {
         ${x.description ? html`<span class="desc muted">${x.description}</span>` : nothing}
       </button></li>`)}</ul>`}
     ${s.mine.length ? html`<h3>${m.yourBookings}</h3><ul>${s.mine.map((b) => html`<li class="row spread">
-      <span>${name(b.service_id)} · ${when(f, b.start)}</span>
+      <span><bdi>${name(b.service_id)}</bdi> · ${when(f, b.start)}</span>
       <button part="button" @click=${() => f.openManage(b.id)}>${m.manage}</button></li>`)}</ul>` : nothing}`;
 };
