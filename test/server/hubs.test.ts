@@ -60,7 +60,7 @@ describe('hub and service keys: isolation over every admin route of the route ta
       same(await call(h, r, a1.secret_key, { [BIZ]: a1.business.id }), await call(h, r, a1.secret_key), `${what} (A1 names itself)`);
       cells += 7;
     }
-    console.log(`isolation matrix: ${ADMIN_ROUTES.length} admin routes × 7 credential cases = ${cells} requests pairs`);
+    console.log(`isolation matrix: ${ADMIN_ROUTES.length} admin routes × 7 credential cases = ${cells} request pairs`);
   });
 
   it('what a hub key reads of a business is exactly what that business\'s own key reads', async () => {
