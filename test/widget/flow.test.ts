@@ -87,6 +87,10 @@ describe('<booking-widget> booking flow against the real API', () => {
       if (!answered) startedBeforeFirstAnswer.push(`${req.method} ${new URL(req.url).pathname}`);
       inFlight++;
       try {
+        // Every answer takes a while, as on a real network: requests made in parallel all go out
+        // meanwhile, while a request that waits for another's answer cannot (on a busy machine a
+        // cached answer could otherwise come back before the exchange's Web Lock is even granted).
+        await new Promise((r) => setTimeout(r, 400));
         return await real();
       } finally {
         inFlight--;
