@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { settled } from './background.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +119,7 @@ export async function startServer(opts: { db: string; host: string; port: number
       const timer = setTimeout(() => http.closeAllConnections?.(), opts.drainMs ?? 10_000);
       await closed;
       clearTimeout(timer);
+      await settled(deps);
       await worker.stop();
       await deps.usage.stop();
       await store.close();

@@ -1,4 +1,5 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { settled } from '../../src/server/background.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ export async function accountShop(opts: HarnessOptions & { code?: boolean } = {}
     /** Delivers what is due and answers the mails sent since. */
     async deliver() {
       const before = mails.length;
+      await settled(h.deps);
       await worker.tick();
       return mails.slice(before);
     },

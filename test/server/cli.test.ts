@@ -85,7 +85,7 @@ describe('booking-api', () => {
       const set = run('settings', '--db', db, '--booking-page-url', 'https://salon.example/book', '--notification-email', 'owner@salon.example');
       assert.equal(set.status, 0, set.stderr);
       assert.deepEqual(JSON.parse(set.stdout), {
-        id: business.id, name: 'Salon Nord', timezone: 'Europe/Berlin', booking_page_url: 'https://salon.example/book', notification_email: 'owner@salon.example', reply_to: null,
+        id: business.id, name: 'Salon Nord', timezone: 'Europe/Berlin', booking_page_url: 'https://salon.example/book', notification_email: 'owner@salon.example', reply_to: null, accounts: 'off', sign_in_code: 'off',
       });
       const cleared = run('settings', '--db', db, '--business', business.id, '--notification-email', '');
       assert.equal(JSON.parse(cleared.stdout).notification_email, null);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { afterAnswer } from '../background.ts';
 import type { Context } from 'hono';
 import type { CustomerProfile, TokenPair } from '../../contract/accounts.ts';
 import type { AppEnv, Deps, SessionPrincipal } from '../context.ts';
@@ -307,14 +308,20 @@ export async function requestVerification(c: Context<AppEnv>, deps: Deps, p: Ses
   }, p.businessId);
 }
 
-/** Mails a reset link when the email has an account; the same answer, and a like write, when not. */
+/**
+ * Mails a reset link when the email has an account, and the same answer when not. The lookup and
+ * the queued mail happen after the answer: awaited, a known email's answer took the outbox write
+ * longer (5.9 ms against 1.4 ms, measured by accounts.test.ts), which told who has an account.
+ */
 export async function requestReset(c: Context<AppEnv>, deps: Deps, p: SessionPrincipal, b: { email: string; page?: string | undefined }): Promise<void> {
   const biz = await accountsOn(deps.store.db, p);
   await limitAttempts(c, deps, p, b.email);
-  await deps.store.write(async (tx) => {
+  const base = linkBase(biz, p, b.page);
+  const now = deps.now();
+  afterAnswer(deps, 'password reset mail', () => deps.store.write(async (tx) => {
     const account = await accountFor(tx, p, b.email);
-    if (account) await queueAccountMail(tx, deps.now(), account, 'account_reset', linkBase(biz, p, b.page));
-  }, p.businessId);
+    if (account) await queueAccountMail(tx, now, account, 'account_reset', base);
+  }, p.businessId));
 }
 
 /**
