@@ -13,6 +13,8 @@ const look: CSSResult = css`
   dialog {
     padding: 0; border: none; background: transparent; color: inherit; overflow: visible;
     width: min(var(--bw-max-width, 480px), calc(100vw - 32px)); max-width: none; max-height: calc(100dvh - 32px);
+    /* The flow's container queries measure the dialog here, not the element (only a button wide). */
+    container: bw / inline-size;
   }
   dialog::backdrop { background: rgb(15 18 28 / 0.55); }
   dialog .root { max-height: calc(100dvh - 32px); overflow: auto; padding-top: calc(var(--_space) * 1.5 + 44px); }

@@ -29,6 +29,8 @@ export function modal(w: BookingWidget, flow: TemplateResult) {
 
 /** The trigger, and the floating button's corner; the dialog's own look comes with modal.ts. */
 export const modeStyles = css`
+  /* Only the trigger is in the page: the element is as big as it (no size container, which would collapse it). */
+  :host([mode='popup']), :host([mode='floating']) { container-type: normal; }
   :host([mode='popup']) { display: inline-block; }
   :host([mode='floating']) { position: fixed; bottom: 16px; right: 16px; z-index: 2147483000; }
   :host([mode='floating'][position='bottom-left']) { right: auto; left: 16px; }
