@@ -55,8 +55,13 @@ e2e('revoking the publishable key while the page is open stops the widget cleanl
   const pageErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // The catalog is read with the publishable key beside the exchange, so the list can show before
+  // the session arrives: wait for both, or the revocation could land on the exchange itself.
+  const exchanged = page.waitForResponse((r) => r.request().method() === 'POST' && SESSION.test(r.url()));
   await page.goto(world.pages.add({ pk: biz.pk }));
   await heading(page, 'Choose a service').waitFor();
+  await page.locator('booking-widget button.service').first().waitFor();
+  assert.equal((await exchanged).status(), 201, 'the session was made before the key is revoked');
   const fallback = page.getByRole('link', { name: 'Call us to book: 030 1234 5678' });
   assert.equal(await fallback.isVisible(), false, 'the fallback link is hidden while the widget works');
 
